@@ -1,0 +1,253 @@
+"""Site definitions and global options, read from TOML and validated up front.
+
+Every problem is reported as a `ConfigError` naming the file, the site and the
+key, before any request is sent.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+
+from newsspider.errors import ConfigError
+
+DEFAULT_CONFIG = Path(__file__).with_name("sites.toml")
+SITE_KINDS = ("portal", "generic")
+SELECTOR_FIELDS = (
+    "title",
+    "body",
+    "published",
+    "news_id",
+    "source",
+    "summary",
+    "authors",
+    "categories",
+    "tags",
+    "images",
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """One `[sites.NAME]` table."""
+
+    name: str
+    kind: str
+    start_urls: tuple[str, ...]
+    timezone: str
+    language: str | None = None
+    title: str | None = None
+    allowed_domains: tuple[str, ...] = ()
+    article_url_pattern: str | None = None
+    id_pattern: str | None = None
+    max_pages: int = 5
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    selectors: dict[str, str] = field(default_factory=dict)
+    obey_robots: bool = True
+    download_delay: float = 0.25
+    concurrency: int = 4
+    timeout: float = 30.0
+    dayfirst: bool = False
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """The `[feeds]` table: how `export` writes feeds."""
+
+    base_url: str = "http://127.0.0.1:8080/"
+    title: str = "newsspider"
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    sites: dict[str, SiteConfig]
+    feeds: FeedOptions = FeedOptions()
+    user_agent: str | None = None
+
+    def select(self, names: list[str] | tuple[str, ...] = ()) -> list[SiteConfig]:
+        """The named sites (all when none are named); an unknown name is an error."""
+        from newsspider.errors import UnknownSiteError
+
+        if not names:
+            return list(self.sites.values())
+        unknown = [n for n in names if n not in self.sites]
+        if unknown:
+            known = ", ".join(sorted(self.sites)) or "none"
+            raise UnknownSiteError(
+                f"unknown site {', '.join(unknown)!s} in {self.path} (defined: {known})"
+            )
+        return [self.sites[n] for n in names]
+
+
+_SITE_TYPES: dict[str, tuple[type, ...]] = {
+    "kind": (str,),
+    "start_urls": (list,),
+    "timezone": (str,),
+    "language": (str,),
+    "title": (str,),
+    "allowed_domains": (list,),
+    "article_url_pattern": (str,),
+    "id_pattern": (str,),
+    "max_pages": (int,),
+    "sitemaps": (list,),
+    "feeds": (list,),
+    "selectors": (dict,),
+    "obey_robots": (bool,),
+    "download_delay": (int, float),
+    "concurrency": (int,),
+    "timeout": (int, float),
+    "dayfirst": (bool,),
+}
+_FEED_TYPES: dict[str, tuple[type, ...]] = {"base_url": (str,), "title": (str,), "limit": (int,)}
+_TOP_LEVEL = ("sites", "feeds", "user_agent")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a TOML configuration file."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(where, "file not found (pass --config PATH)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(where, f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(where, f"invalid TOML: {exc}") from None
+    return parse_config(raw, where)
+
+
+def parse_config(raw: dict[str, Any], where: str) -> Config:
+    for key in raw:
+        if key not in _TOP_LEVEL:
+            raise ConfigError(where, f"unknown top-level key (known: {', '.join(_TOP_LEVEL)})", key=key)
+    sites_raw = raw.get("sites", {})
+    if not isinstance(sites_raw, dict) or not sites_raw:
+        raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
+    sites = {name: _parse_site(where, name, table) for name, table in sites_raw.items()}
+    user_agent = raw.get("user_agent")
+    if user_agent is not None and not isinstance(user_agent, str):
+        raise ConfigError(where, "must be a string", key="user_agent")
+    return Config(path=where, sites=sites, feeds=_parse_feeds(where, raw.get("feeds", {})), user_agent=user_agent)
+
+
+def _parse_feeds(where: str, table: Any) -> FeedOptions:
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", key="feeds")
+    _check_types(where, None, table, _FEED_TYPES, prefix="feeds.")
+    options = FeedOptions(**table)
+    if urlparse(options.base_url).scheme not in ("http", "https"):
+        raise ConfigError(where, "must be an http(s) URL", key="feeds.base_url")
+    if options.limit < 1:
+        raise ConfigError(where, "must be at least 1", key="feeds.limit")
+    return options
+
+
+def _check_types(
+    where: str, site: str | None, table: dict[str, Any], types: dict[str, tuple[type, ...]], prefix: str = ""
+) -> None:
+    for key, value in table.items():
+        if key not in types:
+            known = ", ".join(types)
+            raise ConfigError(where, f"unknown key (known keys: {known})", site=site, key=prefix + key)
+        expected = types[key]
+        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+            names = " or ".join(t.__name__ for t in expected)
+            raise ConfigError(where, f"must be {names}, got {type(value).__name__}", site=site, key=prefix + key)
+
+
+def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+        raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", site=name)
+    _check_types(where, name, table, _SITE_TYPES)
+    for key in ("kind", "start_urls", "timezone"):
+        if key not in table:
+            raise ConfigError(where, "is required", site=name, key=key)
+    if table["kind"] not in SITE_KINDS:
+        raise ConfigError(where, f"must be one of {', '.join(SITE_KINDS)}", site=name, key="kind")
+    for key in ("start_urls", "sitemaps", "feeds"):
+        _check_urls(where, name, key, table.get(key, []))
+    if not table["start_urls"]:
+        raise ConfigError(where, "needs at least one URL", site=name, key="start_urls")
+    try:
+        ZoneInfo(table["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            where, f"unknown time zone {table['timezone']!r} (use an IANA name such as 'Asia/Tehran')",
+            site=name, key="timezone",
+        ) from None
+    for key in ("article_url_pattern", "id_pattern"):
+        if key in table:
+            _check_regex(where, name, key, table[key])
+    if "id_pattern" in table and "id" not in re.compile(table["id_pattern"]).groupindex:
+        raise ConfigError(where, "needs a named group (?P<id>...)", site=name, key="id_pattern")
+    for key in ("max_pages", "concurrency"):
+        if key in table and table[key] < 1:
+            raise ConfigError(where, "must be at least 1", site=name, key=key)
+    for key in ("download_delay", "timeout"):
+        if key in table and table[key] < 0:
+            raise ConfigError(where, "must not be negative", site=name, key=key)
+    selectors = table.get("selectors", {})
+    for field_name, selector in selectors.items():
+        _check_selector(where, name, field_name, selector)
+    domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
+    values = {k: v for k, v in table.items() if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds")}
+    return SiteConfig(
+        name=name,
+        start_urls=tuple(table["start_urls"]),
+        allowed_domains=tuple(sorted({d for d in domains if d})),
+        sitemaps=tuple(table.get("sitemaps", [])),
+        feeds=tuple(table.get("feeds", [])),
+        **values,
+    )
+
+
+def _check_urls(where: str, site: str, key: str, urls: list[Any]) -> None:
+    for url in urls:
+        parts = urlparse(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(where, f"{url!r} is not an http(s) URL", site=site, key=key)
+
+
+def _check_regex(where: str, site: str, key: str, pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(where, f"invalid regular expression: {exc}", site=site, key=key) from None
+
+
+def _check_selector(where: str, site: str, field_name: str, selector: Any) -> None:
+    key = f"selectors.{field_name}"
+    if field_name not in SELECTOR_FIELDS:
+        raise ConfigError(where, f"unknown field (known: {', '.join(SELECTOR_FIELDS)})", site=site, key=key)
+    if not isinstance(selector, str) or not selector.strip():
+        raise ConfigError(where, "must be a non-empty CSS or XPath string", site=site, key=key)
+    try:
+        if is_xpath(selector):
+            etree.XPath(selector.removeprefix("xpath:"))
+        else:
+            GenericTranslator().css_to_xpath(selector.removeprefix("css:"))
+    except (etree.XPathSyntaxError, SelectorError, SyntaxError) as exc:
+        raise ConfigError(where, f"invalid selector {selector!r}: {exc}", site=site, key=key) from None
+
+
+def is_xpath(selector: str) -> bool:
+    """Selectors are CSS unless prefixed `xpath:` or starting with `/` or `(`."""
+    return selector.startswith(("xpath:", "/", "(")) and not selector.startswith("css:")
