@@ -135,7 +135,9 @@ def load_config(path: str | Path | None = None) -> Config:
 def parse_config(raw: dict[str, Any], where: str) -> Config:
     for key in raw:
         if key not in _TOP_LEVEL:
-            raise ConfigError(where, f"unknown top-level key (known: {', '.join(_TOP_LEVEL)})", key=key)
+            raise ConfigError(
+                where, f"unknown top-level key (known: {', '.join(_TOP_LEVEL)})", key=key
+            )
     sites_raw = raw.get("sites", {})
     if not isinstance(sites_raw, dict) or not sites_raw:
         raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
@@ -143,7 +145,12 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
     user_agent = raw.get("user_agent")
     if user_agent is not None and not isinstance(user_agent, str):
         raise ConfigError(where, "must be a string", key="user_agent")
-    return Config(path=where, sites=sites, feeds=_parse_feeds(where, raw.get("feeds", {})), user_agent=user_agent)
+    return Config(
+        path=where,
+        sites=sites,
+        feeds=_parse_feeds(where, raw.get("feeds", {})),
+        user_agent=user_agent,
+    )
 
 
 def _parse_feeds(where: str, table: Any) -> FeedOptions:
@@ -159,16 +166,24 @@ def _parse_feeds(where: str, table: Any) -> FeedOptions:
 
 
 def _check_types(
-    where: str, site: str | None, table: dict[str, Any], types: dict[str, tuple[type, ...]], prefix: str = ""
+    where: str,
+    site: str | None,
+    table: dict[str, Any],
+    types: dict[str, tuple[type, ...]],
+    prefix: str = "",
 ) -> None:
     for key, value in table.items():
         if key not in types:
             known = ", ".join(types)
-            raise ConfigError(where, f"unknown key (known keys: {known})", site=site, key=prefix + key)
+            raise ConfigError(
+                where, f"unknown key (known keys: {known})", site=site, key=prefix + key
+            )
         expected = types[key]
         if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
             names = " or ".join(t.__name__ for t in expected)
-            raise ConfigError(where, f"must be {names}, got {type(value).__name__}", site=site, key=prefix + key)
+            raise ConfigError(
+                where, f"must be {names}, got {type(value).__name__}", site=site, key=prefix + key
+            )
 
 
 def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
@@ -190,8 +205,10 @@ def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
         ZoneInfo(table["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            where, f"unknown time zone {table['timezone']!r} (use an IANA name such as 'Asia/Tehran')",
-            site=name, key="timezone",
+            where,
+            f"unknown time zone {table['timezone']!r} (use an IANA name such as 'Asia/Tehran')",
+            site=name,
+            key="timezone",
         ) from None
     for key in ("article_url_pattern", "id_pattern"):
         if key in table:
@@ -208,7 +225,11 @@ def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
     for field_name, selector in selectors.items():
         _check_selector(where, name, field_name, selector)
     domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
-    values = {k: v for k, v in table.items() if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds")}
+    values = {
+        k: v
+        for k, v in table.items()
+        if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds")
+    }
     return SiteConfig(
         name=name,
         start_urls=tuple(table["start_urls"]),
@@ -236,7 +257,9 @@ def _check_regex(where: str, site: str, key: str, pattern: str) -> None:
 def _check_selector(where: str, site: str, field_name: str, selector: Any) -> None:
     key = f"selectors.{field_name}"
     if field_name not in SELECTOR_FIELDS:
-        raise ConfigError(where, f"unknown field (known: {', '.join(SELECTOR_FIELDS)})", site=site, key=key)
+        raise ConfigError(
+            where, f"unknown field (known: {', '.join(SELECTOR_FIELDS)})", site=site, key=key
+        )
     if not isinstance(selector, str) or not selector.strip():
         raise ConfigError(where, "must be a non-empty CSS or XPath string", site=site, key=key)
     try:
@@ -245,7 +268,9 @@ def _check_selector(where: str, site: str, field_name: str, selector: Any) -> No
         else:
             GenericTranslator().css_to_xpath(selector.removeprefix("css:"))
     except (etree.XPathSyntaxError, SelectorError, SyntaxError) as exc:
-        raise ConfigError(where, f"invalid selector {selector!r}: {exc}", site=site, key=key) from None
+        raise ConfigError(
+            where, f"invalid selector {selector!r}: {exc}", site=site, key=key
+        ) from None
 
 
 def is_xpath(selector: str) -> bool:

@@ -70,6 +70,7 @@ RUN_COLUMNS: dict[str, type] = {
     "started": str,
     "finished": str,
     "status": str,
+    "finish_reason": str,
     "requests": int,
     "pages": int,
     "new": int,
@@ -94,7 +95,9 @@ class Outcome:
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
-    payload = json.dumps([record.get(f) for f in CONTENT_FIELDS], ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(
+        [record.get(f) for f in CONTENT_FIELDS], ensure_ascii=False, sort_keys=True
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -153,7 +156,11 @@ class Database:
             articles.create_index(["site", "published"])
             articles.create_index(["published"])
             articles.create_index(["story_id"])
-            articles.enable_fts(["title", "body_text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+            articles.enable_fts(
+                ["title", "body_text"],
+                create_triggers=True,
+                tokenize="unicode61 remove_diacritics 2",
+            )
         if not self.db["revisions"].exists():
             self.db.create_table("revisions", REVISION_COLUMNS, pk="id")
             self.db["revisions"].create_index(["site", "news_id"])
@@ -183,7 +190,9 @@ class Database:
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])
             if old is None:
-                row.update(first_seen=now, updated=None, story_id=row.get("story_id") or _story_key(row))
+                row.update(
+                    first_seen=now, updated=None, story_id=row.get("story_id") or _story_key(row)
+                )
                 self.db["articles"].insert(row)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
@@ -221,11 +230,16 @@ class Database:
 
     def start_run(self, site: str, started: str) -> int:
         with self.transaction():
-            table = self.db["crawl_runs"].insert({"site": site, "started": started, "status": "running"})
+            table = self.db["crawl_runs"].insert(
+                {"site": site, "started": started, "status": "running"}
+            )
             return int(table.last_pk)
 
     def finish_run(self, run_id: int, fields: Mapping[str, Any]) -> None:
-        values = {k: json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for k, v in fields.items()}
+        values = {
+            k: json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
+            for k, v in fields.items()
+        }
         with self.transaction():
             self.db["crawl_runs"].update(run_id, values)
 

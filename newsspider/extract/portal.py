@@ -1,0 +1,217 @@
+"""Fields of a "portal" article page, from what a reader sees rather than class names.
+
+The portal family shows `News ID` and `Publish Date` labels, the title twice
+(heading, then lead), body paragraphs, a source-agency line and a comment form,
+in markups that differ from site to site. The labels are read in document
+order (see `labels`), the title is the heading the page repeats or names in its
+metadata, and the body is the block holding the most unlinked paragraph text.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from newsspider.extract.labels import find_labelled, is_label_line
+
+# Elements that never hold article text.
+_CHROME = (
+    "script", "style", "noscript", "form", "nav", "header", "footer", "aside", "iframe",
+    "select", "button", "input", "textarea", "svg", "menu",
+)  # fmt: skip
+_BLOCK = frozenset(
+    """p div td th tr table li ul ol dl dt dd h1 h2 h3 h4 h5 h6 blockquote section article
+    main figure figcaption pre hr br center""".split()  # noqa: SIM905
+)
+_HEADINGS = "//h1|//h2|//h3|//*[contains(translate(@class,'TITLE','title'),'title')]"
+_MIN_PARAGRAPH = 25
+# Lines of page furniture that sit inside article blocks.
+_FURNITURE = re.compile(
+    r"(?i)^(print|share|send to (a )?friend|email|comments?|tags?|keywords?|related news|"
+    r"first name (&|and) last name|your (name|email|comment)|submit|send|"
+    r"چاپ|ارسال|اشتراک\s*گذاری|نظرات|ارسال نظر|برچسب\s*ها|طباعة|إرسال|مشاركة|التعليقات)\s*:?$"
+)
+_SOURCE_LINE = re.compile(r"(?i)^(?:source|منبع|المصدر)\s*[:：]\s*(.{2,60})$")
+_AGENCY_MAX_WORDS = 4
+
+
+def parse_html(html: str) -> HtmlElement:
+    """Parse a page; an empty or unparseable document gives an empty tree, never an error."""
+    try:
+        return lxml.html.document_fromstring(html or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html></html>")
+
+
+def extract_portal(tree: HtmlElement) -> dict[str, Any]:
+    """News ID, raw date, title, summary, body, source of a portal article page.
+
+    Returns only the fields it found, with `extracted_by` naming the step.
+    """
+    fields: dict[str, Any] = {}
+    steps: dict[str, str] = {}
+    labelled = find_labelled(tree)
+    if labelled.news_id:
+        fields["news_id"], steps["news_id"] = labelled.news_id, "label"
+    if labelled.published_raw:
+        fields["published_raw"], steps["published_raw"] = labelled.published_raw, "label"
+    title = _title(tree)
+    if title:
+        fields["title"], steps["title"] = title, "heading"
+    paragraphs = _body_paragraphs(tree)
+    paragraphs = [p for p in paragraphs if not _is_furniture(p, title)]
+    source, paragraphs = _split_source(paragraphs)
+    if source:
+        fields["source"], steps["source"] = source, "agency-line"
+    if paragraphs:
+        fields["body_text"] = "\n\n".join(paragraphs)
+        fields["body_html"] = "".join(
+            f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs
+        )
+        fields["summary"] = paragraphs[0]
+        steps.update(body_text="main-block", body_html="main-block", summary="first-paragraph")
+    fields["extracted_by"] = steps
+    return fields
+
+
+def _title(tree: HtmlElement) -> str | None:
+    meta = _meta_title(tree)
+    headings = [_fold(h.text_content()) for h in tree.xpath(_HEADINGS)]
+    headings = [h for h in headings if 3 <= len(h) <= 300]
+    if meta:
+        matching = [h for h in headings if h.casefold() in meta.casefold()]
+        if matching:
+            return max(matching, key=len)
+    page_text = _fold(tree.text_content()).casefold()
+    repeated = [h for h in headings if page_text.count(h.casefold()) >= 2 and len(h.split()) >= 3]
+    if repeated:
+        return max(repeated, key=len)
+    return meta or (headings[0] if headings else None)
+
+
+def _meta_title(tree: HtmlElement) -> str | None:
+    for xpath in (
+        "//meta[@property='og:title']/@content",
+        "//meta[@name='twitter:title']/@content",
+        "//title/text()",
+    ):
+        values = [_fold(v) for v in tree.xpath(xpath) if _fold(v)]
+        if values:
+            return values[0]
+    return None
+
+
+def _body_paragraphs(tree: HtmlElement) -> list[str]:
+    body = tree.find("body")
+    if body is None:
+        return []
+    body = lxml.html.fromstring(lxml.html.tostring(body))
+    for element in body.xpath("|".join(f"//{tag}" for tag in _CHROME)):
+        element.drop_tree()
+    best = _best_block(body)
+    return _segments(best) if best is not None else []
+
+
+def _best_block(body: HtmlElement) -> HtmlElement | None:
+    """The container whose own paragraphs add up to the most unlinked text."""
+    scores: dict[HtmlElement, float] = {}
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        text = _own_text(element)
+        if len(text) < _MIN_PARAGRAPH or _link_density(element) > 0.5:
+            continue
+        # A text-bearing element counts for itself (br-separated text) and its container.
+        for weight, target in (
+            (1.0, element),
+            (1.0, element.getparent()),
+            (0.3, _grandparent(element)),
+        ):
+            if target is not None:
+                scores[target] = scores.get(target, 0.0) + weight * len(text)
+    if not scores:
+        return None
+    return max(scores, key=lambda el: scores[el] * (1 - _link_density(el)))
+
+
+def _grandparent(element: HtmlElement) -> HtmlElement | None:
+    parent = element.getparent()
+    return parent.getparent() if parent is not None else None
+
+
+def _own_text(element: HtmlElement) -> str:
+    """Text directly inside an element and its inline children, not in nested blocks."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _BLOCK:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return _fold("".join(parts))
+
+
+def _link_density(element: HtmlElement) -> float:
+    total = len(_fold(element.text_content()))
+    if not total:
+        return 1.0
+    linked = sum(len(_fold(a.text_content())) for a in element.iter("a"))
+    return linked / total
+
+
+def _segments(container: HtmlElement) -> list[str]:
+    """The container's text split into paragraphs at block elements and `<br>`."""
+    segments: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = _fold("".join(buffer))
+        buffer.clear()
+        if text:
+            segments.append(text)
+
+    def walk(node: HtmlElement) -> None:
+        is_block = isinstance(node.tag, str) and node.tag in _BLOCK
+        if is_block:
+            flush()
+        if isinstance(node.tag, str):
+            buffer.append(node.text or "")
+            for child in node:
+                walk(child)
+                buffer.append(child.tail or "")
+        if is_block:
+            flush()
+
+    walk(container)
+    flush()
+    return segments
+
+
+def _is_furniture(paragraph: str, title: str | None) -> bool:
+    if title and paragraph.casefold() == title.casefold():
+        return True  # the repeated title shown as the lead
+    return is_label_line(paragraph) or bool(_FURNITURE.match(paragraph))
+
+
+def _split_source(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """Take the agency line ("IRNA", "Source: ISNA") off the end of the body."""
+    if not paragraphs:
+        return None, paragraphs
+    last = paragraphs[-1]
+    labelled = _SOURCE_LINE.match(last)
+    if labelled:
+        return labelled.group(1).strip(), paragraphs[:-1]
+    words = last.split()
+    if (
+        len(words) <= _AGENCY_MAX_WORDS
+        and len(paragraphs) > 1
+        and not last.endswith((".", "!", "?", "؟"))
+    ):
+        return last, paragraphs[:-1]
+    return None, paragraphs
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())

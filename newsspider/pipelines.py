@@ -1,0 +1,136 @@
+"""Item pipelines, one concern each: normalize, validate, store.
+
+Each returns the item or raises `DropItem(reason)`; every drop and warning is
+counted in the crawl stats under `newsspider/...` and ends up in `crawl_runs`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from newsspider.config import SiteConfig
+from newsspider.db import Database
+from newsspider.extract.dates import explain_date, to_iso_utc
+from newsspider.extract.text import clean_body, clean_text
+
+logger = logging.getLogger(__name__)
+
+_LINE_FIELDS = ("title", "summary", "source", "published_raw")
+_LIST_FIELDS = ("authors", "categories", "tags")
+
+
+def _site(spider: Spider | None) -> SiteConfig | None:
+    return getattr(spider, "site", None)
+
+
+class _StatsPipeline:
+    def __init__(self, stats: StatsCollector):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def count(self, key: str) -> None:
+        self.stats.inc_value(f"newsspider/{key}")
+
+    def drop(self, reason: str, detail: str) -> DropItem:
+        self.count(f"dropped/{reason}")
+        return DropItem(f"{reason}: {detail}")
+
+
+class NormalizePipeline(_StatsPipeline):
+    """Clean text, and turn the date as shown into UTC in the site's time zone."""
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        adapter = ItemAdapter(item)
+        for name in _LINE_FIELDS:
+            if adapter.get(name) is not None:
+                adapter[name] = clean_text(adapter[name]) or None
+        if adapter.get("body_text") is not None:
+            adapter["body_text"] = clean_body(adapter["body_text"]) or None
+        for name in _LIST_FIELDS:
+            adapter[name] = list(
+                dict.fromkeys(v for v in map(clean_text, adapter.get(name) or []) if v)
+            )
+        if adapter.get("news_id") is not None:
+            adapter["news_id"] = clean_text(str(adapter["news_id"])) or None
+        self._normalize_date(adapter, _site(spider))
+        return item
+
+    def _normalize_date(self, adapter: ItemAdapter, site: SiteConfig | None) -> None:
+        raw = adapter.get("published_raw")
+        if not raw:
+            adapter["published"] = None
+            self.count("warnings/date_missing")
+            return
+        fetched = adapter.get("fetched_at")
+        now = datetime.fromisoformat(fetched) if fetched else datetime.now(UTC)
+        moment, how = explain_date(
+            raw,
+            timezone=site.timezone if site else "UTC",
+            now=now,
+            dayfirst=site.dayfirst if site else False,
+        )
+        if moment is None:
+            adapter["published"] = None
+            self.count(f"warnings/date_{how}")
+            logger.warning("date %r of %s not stored (%s)", raw, adapter.get("url"), how)
+            return
+        adapter["published"] = to_iso_utc(moment)
+
+
+class ValidatePipeline(_StatsPipeline):
+    """Drop what cannot be an article: no news ID, no title."""
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        adapter = ItemAdapter(item)
+        url = adapter.get("url")
+        if not adapter.get("news_id"):
+            raise self.drop("no_news_id", f"no news ID found on {url}")
+        if not adapter.get("title"):
+            raise self.drop("no_title", f"no title found on {url}")
+        if not adapter.get("body_text"):
+            self.count("warnings/body_missing")
+        return item
+
+
+class StorePipeline(_StatsPipeline):
+    """Upsert articles into SQLite and record the crawl in `crawl_runs`."""
+
+    def __init__(self, stats: StatsCollector, db_path: str):
+        super().__init__(stats)
+        self.db_path = db_path
+        self.db: Database | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        db_path = crawler.settings.get("NEWSSPIDER_DB")
+        if not db_path:
+            raise NotConfigured("NEWSSPIDER_DB is empty: set it to the SQLite database path")
+        assert crawler.stats is not None
+        return cls(crawler.stats, db_path)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        self.db = Database(self.db_path)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        assert self.db is not None
+        record = ItemAdapter(item).asdict()
+        fetched = record.get("fetched_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        outcome = self.db.upsert_article(record, now=fetched)
+        self.count(f"stored/{outcome}")
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.db is not None:
+            self.db.close()

@@ -1,0 +1,103 @@
+"""Records every site's crawl in `crawl_runs`: counts, drops by reason, errors, verdict."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newsspider.db import Database
+
+STATUS_OK = "ok"
+STATUS_FAILED = "failed"
+_PREFIX = "newsspider/"
+
+
+def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
+    """The `crawl_runs` fields for one finished crawl, from Scrapy's stats."""
+
+    def grouped(group: str) -> dict[str, int]:
+        head = f"{_PREFIX}{group}/"
+        return {
+            k.removeprefix(head): int(v) for k, v in sorted(stats.items()) if k.startswith(head)
+        }
+
+    stored = grouped("stored")
+    dropped = grouped("dropped")
+    listing_pages = int(stats.get(f"{_PREFIX}pages/listing", 0))
+    failed = reason != "finished" or listing_pages == 0
+    return {
+        "finished": _iso(datetime.now(UTC)),
+        "status": STATUS_FAILED if failed else STATUS_OK,
+        "finish_reason": reason,
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "pages": listing_pages + int(stats.get(f"{_PREFIX}pages/article", 0)),
+        "new": stored.get("new", 0),
+        "updated": stored.get("updated", 0),
+        "unchanged": stored.get("unchanged", 0),
+        "suspect": stored.get("suspect", 0),
+        "dropped": sum(dropped.values()),
+        "dropped_reasons": dropped,
+        "warnings": grouped("warnings"),
+        "errors": int(stats.get(f"{_PREFIX}errors/requests", 0)) + _spider_exceptions(stats),
+        "duration_s": round(duration_s, 3),
+    }
+
+
+def _spider_exceptions(stats: Mapping[str, Any]) -> int:
+    return sum(
+        int(v)
+        for k, v in stats.items()
+        if k.startswith("spider_exceptions/") and k != "spider_exceptions/count"
+    )
+
+
+class RunLog:
+    """Scrapy extension: one `crawl_runs` row per site spider, opened and closed with it."""
+
+    def __init__(self, crawler: Crawler, db_path: str):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.run_id: int | None = None
+        self.started = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        db_path = crawler.settings.get("NEWSSPIDER_DB")
+        if not db_path:
+            raise NotConfigured("NEWSSPIDER_DB is empty: set it to the SQLite database path")
+        extension = cls(crawler, db_path)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        db = Database(self.db_path)
+        try:
+            self.run_id = db.start_run(spider.name, _iso(datetime.now(UTC)))
+        finally:
+            db.close()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        summary = run_summary(
+            self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
+        )
+        self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
+        if self.run_id is None:
+            return
+        db = Database(self.db_path)
+        try:
+            db.finish_run(self.run_id, summary)
+        finally:
+            db.close()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,46 @@
+"""Scrapy settings for newsspider; our own settings are prefixed NEWSSPIDER_.
+
+Per-site politeness (delay, concurrency, robots.txt, timeout) comes from the
+site definition and is applied as each site spider's custom settings.
+"""
+
+from newsspider import __version__
+
+BOT_NAME = "newsspider"
+SPIDER_MODULES: list[str] = []
+SPIDER_LOADER_CLASS = "newsspider.spiderloader.SiteSpiderLoader"
+
+# Our settings. An empty NEWSSPIDER_CONFIG falls back to $NEWSSPIDER_CONFIG,
+# ./newsspider.toml, then the bundled newsspider/sites.toml.
+NEWSSPIDER_CONFIG = None
+NEWSSPIDER_DB = "newsspider.db"
+
+USER_AGENT = f"newsspider/{__version__} (+https://github.com/newsspider/newsspider)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+ITEM_PIPELINES = {
+    "newsspider.pipelines.NormalizePipeline": 100,
+    "newsspider.pipelines.ValidatePipeline": 200,
+    "newsspider.pipelines.StorePipeline": 900,
+}
+
+EXTENSIONS = {"newsspider.runlog.RunLog": 500}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,121 @@
+"""Navigation shared by every kind of site: listings, pagination, article requests.
+
+Spiders hold navigation only; what a page says is read by `newsspider.extract`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+
+from newsspider.config import SiteConfig
+from newsspider.extract.links import article_links, next_page
+from newsspider.extract.portal import parse_html
+from newsspider.items import Article
+
+
+class SiteSpider(Spider):
+    """A spider bound to one site definition (see `for_site`)."""
+
+    site: ClassVar[SiteConfig]
+
+    @classmethod
+    def for_site(cls, site: SiteConfig) -> type[SiteSpider]:
+        attributes = {
+            "name": site.name,
+            "site": site,
+            "allowed_domains": list(site.allowed_domains),
+            "custom_settings": politeness_settings(site),
+        }
+        return type(f"{cls.__name__}[{site.name}]", (cls,), attributes)
+
+    @property
+    def article_pattern(self) -> re.Pattern[str] | None:
+        pattern = self.site.article_url_pattern
+        return re.compile(pattern) if pattern else None
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.site.start_urls:
+            yield Request(
+                url, callback=self.parse_listing, cb_kwargs={"page": 1}, errback=self.count_error
+            )
+
+    def parse_listing(self, response: Response, page: int) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            self.count("skipped/listing_not_html")
+            return
+        tree = parse_html(response.text)
+        self.count("pages/listing")
+        urls = article_links(
+            tree,
+            response.url,
+            pattern=self.article_pattern,
+            allowed_domains=self.site.allowed_domains,
+        )
+        for url in urls:
+            yield Request(url, callback=self.parse_article, errback=self.count_error)
+        following = next_page(tree, response.url, page)
+        if following and page < self.site.max_pages:
+            yield Request(
+                following,
+                callback=self.parse_listing,
+                cb_kwargs={"page": page + 1},
+                errback=self.count_error,
+            )
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        if not isinstance(response, TextResponse):
+            self.count("skipped/article_not_html")
+            return
+        self.count("pages/article")
+        yield self.build_article(response)
+
+    def build_article(self, response: TextResponse) -> Article:
+        raise NotImplementedError
+
+    def base_article(self, response: TextResponse) -> dict[str, Any]:
+        """Fields every article gets from the response itself."""
+        headers = response.headers
+        etag = headers.get("ETag")
+        last_modified = headers.get("Last-Modified")
+        return {
+            "site": self.site.name,
+            "url": response.url,
+            "fetched_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "language": self.site.language,
+            "http_etag": etag.decode("latin-1") if etag else None,
+            "http_last_modified": last_modified.decode("latin-1") if last_modified else None,
+        }
+
+    def id_from_url(self, url: str) -> str | None:
+        if not self.site.id_pattern:
+            return None
+        found = re.search(self.site.id_pattern, url)
+        return found.group("id") if found else None
+
+    def count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newsspider/{key}")
+
+    def count_error(self, failure: Any) -> None:
+        """Errback: a request that failed for good is counted, and the crawl goes on."""
+        self.count("errors/requests")
+        self.logger.warning(
+            "request failed: %s (%s)", failure.request.url, failure.getErrorMessage()
+        )
+
+
+def politeness_settings(site: SiteConfig) -> dict[str, Any]:
+    return {
+        "ROBOTSTXT_OBEY": site.obey_robots,
+        "DOWNLOAD_DELAY": site.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(site.download_delay, 0.05),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(site.concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": site.concurrency,
+        "DOWNLOAD_TIMEOUT": site.timeout,
+    }
