@@ -118,10 +118,11 @@ _TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012345678
 
 
 def is_label_line(text: str) -> bool:
-    """A short line such as `News ID : 253326` or `Publish Date : ...`, never body text."""
+    """A short line starting with a label, e.g. `News ID : 253326`: never body text."""
     if len(text) > 80:
         return False
-    return any(
-        (found := label_re.search(" " + text)) and match(found.group(1).strip(" :：") or "0")
-        for label_re, match in ((_NEWS_ID_RE, _match_news_id), (_DATE_RE, _match_date))
-    )
+    for labels, match in ((NEWS_ID_LABELS, _match_news_id), (DATE_LABELS, _match_date)):
+        found = re.match(rf"(?i)\s*(?:{'|'.join(labels)}){_SEP}(.*)$", text)
+        if found and match(found.group(1) or "0"):
+            return True
+    return False

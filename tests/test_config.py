@@ -1,0 +1,97 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from newsspider.config import load_config, parse_config
+from newsspider.errors import ConfigError, UnknownSiteError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "config"
+
+
+def test_valid_config_loads_every_key():
+    config = load_config(FIXTURES / "valid.toml")
+    site = config.sites["mfa_en"]
+    assert site.kind == "portal"
+    assert site.start_urls == ("https://example.org/en/news",)
+    assert site.allowed_domains == ("example.org",)
+    assert site.max_pages == 3
+    assert site.selectors["body"] == "xpath://div[@id='body']"
+    assert config.sites["agency"].allowed_domains == ("agency.example.net", "cdn.example.net")
+    assert config.feeds.base_url == "https://feeds.example.org/news/"
+    assert config.feeds.limit == 20
+    assert config.user_agent == "test-agent/1.0"
+
+
+def test_select_names_unknown_sites():
+    config = load_config(FIXTURES / "valid.toml")
+    assert [s.name for s in config.select(["agency"])] == ["agency"]
+    assert len(config.select([])) == 2
+    with pytest.raises(UnknownSiteError, match="nope.*defined: agency, mfa_en"):
+        config.select(["nope"])
+
+
+def _site(**overrides):
+    table = {"kind": "portal", "start_urls": ["https://example.org/news"], "timezone": "UTC"}
+    table.update(overrides)
+    return {"sites": {"s1": {k: v for k, v in table.items() if v is not None}}}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "message"),
+    [
+        ({"colour": "red"}, "colour", "unknown key"),
+        ({"kind": "magic"}, "kind", "must be one of portal, generic"),
+        ({"start_urls": None}, "start_urls", "is required"),
+        ({"start_urls": []}, "start_urls", "at least one URL"),
+        ({"start_urls": ["ftp://x.org/"]}, "start_urls", "not an http"),
+        ({"timezone": "Asia/Tehrn"}, "timezone", "unknown time zone 'Asia/Tehrn'"),
+        ({"timezone": None}, "timezone", "is required"),
+        (
+            {"article_url_pattern": "news/(\\d+"},
+            "article_url_pattern",
+            "invalid regular expression",
+        ),
+        ({"id_pattern": "news/(\\d+)"}, "id_pattern", "named group"),
+        ({"selectors": {"title": "h1[[["}}, "selectors.title", "invalid selector"),
+        ({"selectors": {"title": "xpath://h1[@"}}, "selectors.title", "invalid selector"),
+        ({"selectors": {"colour": "h1"}}, "selectors.colour", "unknown field"),
+        ({"max_pages": 0}, "max_pages", "at least 1"),
+        ({"max_pages": "5"}, "max_pages", "must be int"),
+        ({"obey_robots": 1}, "obey_robots", "must be bool"),
+        ({"download_delay": -1}, "download_delay", "must not be negative"),
+    ],
+)
+def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(_site(**overrides), "sites.toml")
+    error = caught.value
+    assert (error.site, error.key) == ("s1", key)
+    assert str(error).startswith(f"sites.toml: [sites.s1] {key}: ")
+    assert re.search(re.escape(message), str(error))
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "message"),
+    [
+        ({}, "sites", "no [sites.NAME] table"),
+        ({**_site(), "colour": 1}, "colour", "unknown top-level key"),
+        ({**_site(), "feeds": {"limit": 0}}, "feeds.limit", "at least 1"),
+        ({**_site(), "feeds": {"base_url": "feeds/"}}, "feeds.base_url", "http(s) URL"),
+        ({**_site(), "feeds": {"colour": 1}}, "feeds.colour", "unknown key"),
+    ],
+)
+def test_bad_global_options_name_the_key(raw, key, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, "sites.toml")
+    assert caught.value.key == key
+    assert message in str(caught.value)
+
+
+def test_unreadable_and_invalid_files(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[sites.x\nkind=", encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(bad)

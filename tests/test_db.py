@@ -1,0 +1,110 @@
+import json
+import sqlite3
+
+import pytest
+
+from newsspider.db import SCHEMA_VERSION, Database, Outcome
+from newsspider.errors import DatabaseError
+
+T0 = "2025-10-27T04:22:21Z"
+T1 = "2025-10-28T00:00:00Z"
+
+
+def _article(**overrides):
+    record = {
+        "site": "mfa_en",
+        "news_id": "253326",
+        "url": "https://example.org/en/news/253326",
+        "title": "Iran: Unilateral coercive measures hinder cooperation",
+        "body_text": "First paragraph of the body.\n\nSecond paragraph of the body, longer.",
+        "source": "IRNA",
+        "published": "2025-10-27T04:22:21Z",
+        "published_raw": "10/27/2025 7:52:21 AM",
+        "authors": ["A. Writer"],
+        "extracted_by": {"title": "heading"},
+        "fetched_at": T0,
+    }
+    record.update(overrides)
+    return record
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database(tmp_path / "news.db")
+    yield database
+    database.close()
+
+
+def _total_changes(db):
+    return db.conn.total_changes
+
+
+def test_insert_then_unchanged_writes_nothing(db):
+    assert db.upsert_article(_article(), now=T0) == Outcome.NEW
+    before = _total_changes(db)
+    assert db.upsert_article(_article(fetched_at=T1), now=T1) == Outcome.UNCHANGED
+    assert _total_changes(db) == before
+    row = db.get_article("mfa_en", "253326")
+    assert row["first_seen"] == T0 and row["updated"] is None
+    assert json.loads(row["authors"]) == ["A. Writer"]
+
+
+def test_changed_article_updates_row_and_keeps_revision(db):
+    db.upsert_article(_article(), now=T0)
+    assert db.upsert_article(_article(title="Corrected title"), now=T1) == Outcome.UPDATED
+    row = db.get_article("mfa_en", "253326")
+    assert row["title"] == "Corrected title"
+    assert row["updated"] == T1 and row["first_seen"] == T0
+    revisions = list(db.db["revisions"].rows)
+    assert len(revisions) == 1
+    assert revisions[0]["title"].startswith("Iran:")
+    assert json.loads(revisions[0]["changed"]) == ["title"]
+    assert db.article_count() == 1
+
+
+def test_collapsed_body_is_kept_as_suspect_revision(db):
+    db.upsert_article(_article(body_text="A long body. " * 50), now=T0)
+    assert db.upsert_article(_article(body_text="Error"), now=T1) == Outcome.SUSPECT
+    assert db.get_article("mfa_en", "253326")["body_text"].startswith("A long body.")
+    (revision,) = db.db["revisions"].rows
+    assert revision["suspect"] == 1 and revision["body_text"] == "Error"
+
+
+def test_full_text_index_follows_updates(db):
+    db.upsert_article(_article(), now=T0)
+    db.upsert_article(_article(news_id="2", title="Cybercrime convention signed"), now=T0)
+    search = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+    assert len(db.conn.execute(search, ["cybercrime"]).fetchall()) == 1
+    db.upsert_article(_article(news_id="2", title="Weather report"), now=T1)
+    assert db.conn.execute(search, ["cybercrime"]).fetchall() == []
+
+
+def test_wal_mode_schema_version_and_reopen(tmp_path):
+    path = tmp_path / "news.db"
+    Database(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+    Database(path).close()  # reopening an existing database is fine
+
+
+def test_newer_schema_and_garbage_files_are_named_errors(tmp_path):
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer than this newsspider"):
+        Database(newer)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="cannot open database"):
+        Database(garbage)
+
+
+def test_crawl_run_is_recorded(db):
+    run_id = db.start_run("mfa_en", T0)
+    db.finish_run(run_id, {"status": "ok", "new": 3, "dropped_reasons": {"no_title": 1}})
+    row = db.db["crawl_runs"].get(run_id)
+    assert row["status"] == "ok" and row["new"] == 3
+    assert json.loads(row["dropped_reasons"]) == {"no_title": 1}
