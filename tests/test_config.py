@@ -27,7 +27,7 @@ def test_select_names_unknown_sites():
     config = load_config(FIXTURES / "valid.toml")
     assert [s.name for s in config.select(["agency"])] == ["agency"]
     assert len(config.select([])) == 2
-    with pytest.raises(UnknownSiteError, match="nope.*defined: agency, mfa_en"):
+    with pytest.raises(UnknownSiteError, match=r"nope.*defined: agency, mfa_en"):
         config.select(["nope"])
 
 

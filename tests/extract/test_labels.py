@@ -7,9 +7,10 @@ MARKUPS = {
     "one-node": "<p>News ID : 253326</p><p>Publish Date : 10/27/2025 7:52:21 AM</p>",
     "table": "<table><tr><td>News ID :</td><td>253326</td></tr>"
     "<tr><th>Publish Date</th><td>:</td><td>10/27/2025 7:52:21 AM</td></tr></table>",
-    "list": "<ul><li><span>News ID</span> <b>253326</b></li>"
-    "<li><span>Publish Date :</span><em>10/27/2025</em> <em>7:52:21 AM</em></li></ul>",
-    "dl": "<dl><dt>NewsID</dt><dd>#253326</dd><dt>Published:</dt><dd>10/27/2025 7:52:21 AM</dd></dl>",
+    "list": "<ul><li><span>News ID</span> <b>253326</b></li><li><span>Publish Date :</span>"
+    "<em>10/27/2025</em> <em>7:52:21 AM</em></li></ul>",
+    "dl": "<dl><dt>NewsID</dt><dd>#253326</dd>"
+    "<dt>Published:</dt><dd>10/27/2025 7:52:21 AM</dd></dl>",
 }
 
 
@@ -21,7 +22,10 @@ def test_label_values_in_any_markup(name):
 
 
 def test_persian_labels_and_digits():
-    page = "<body><span>کد خبر :</span><span>۲۵۳۳۲۶</span><div>تاریخ انتشار : ۵ آبان ۱۴۰۴ - ۰۷:۵۲</div></body>"
+    page = (
+        "<body><span>کد خبر :</span><span>۲۵۳۳۲۶</span>"
+        "<div>تاریخ انتشار : ۵ آبان ۱۴۰۴ - ۰۷:۵۲</div></body>"
+    )
     found = find_labelled(parse_html(page))
     assert found.news_id == "253326"
     assert found.published_raw == "۵ آبان ۱۴۰۴ - ۰۷:۵۲"
