@@ -1,0 +1,40 @@
+"""Subcommands of the `newsspider` CLI, one module each, plus the helpers they share."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from newsspider.config import Config, load_config
+
+# Registration order is the order `newsspider --help` lists them in.
+COMMAND_MODULES = ("crawl", "export", "demo")
+DEFAULT_DB = "newsspider.db"
+DEFAULT_OUT = "feeds-out"
+EXIT_OK = 0
+EXIT_SITE_FAILED = 1
+
+Handler = Callable[[argparse.Namespace], int]  # a subcommand: args -> exit status
+
+
+def load_selected_config(args: argparse.Namespace) -> Config:
+    """The --config file, else ./newsspider.toml, else the bundled example."""
+    from newsspider.spiderloader import LOCAL_CONFIG
+
+    if args.config:
+        return load_config(args.config)
+    return load_config(LOCAL_CONFIG if LOCAL_CONFIG.exists() else None)
+
+
+def log_level(args: argparse.Namespace) -> str:
+    return "DEBUG" if args.verbose else "WARNING" if args.quiet else "INFO"
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=DEFAULT_OUT,
+        help=f"feed directory (default: ./{DEFAULT_OUT})",
+    )
+    parser.add_argument("--limit", type=int, help="articles per feed (default: [feeds] limit, 50)")

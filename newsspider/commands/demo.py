@@ -1,0 +1,43 @@
+"""`newsspider demo`: the full cycle against the bundled demo site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from newsspider.commands.crawl import crawl
+from newsspider.commands.export import export
+from newsspider.config import load_config
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    demo = add("demo", cmd_demo, "serve the bundled demo site on 127.0.0.1 and run the full cycle")
+    demo.add_argument(
+        "--dir",
+        default="demo-out",
+        help="where the demo database and feeds go (default: ./demo-out)",
+    )
+    demo.add_argument("--port", type=int, default=0, help="demo server port (default: a free one)")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from newsspider.demo.config import demo_config_toml
+    from newsspider.demo.server import DemoServer
+
+    workdir = Path(args.dir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    config_path = workdir / "demo.toml"
+    db = str(workdir / "newsspider.db")
+    out = str(workdir / "feeds")
+    with DemoServer(port=args.port) as server:
+        print(f"demo site: {server.base_url}/")
+        config_path.write_text(demo_config_toml(server.base_url), encoding="utf-8")
+        config = load_config(config_path)
+        status = crawl(config, [], db, args)
+        export(config, db, out, None, quiet=args.quiet)
+    query = "select site, news_id, published, title from articles order by published desc limit 5"
+    print(f"config:   {config_path.resolve()}")
+    print(f"feeds:    {Path(out).resolve()}")
+    print(f"try:      sqlite3 {db} '{query}'")
+    return status

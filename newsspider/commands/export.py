@@ -1,0 +1,26 @@
+"""`newsspider export`: write the feeds from the database."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from newsspider.commands import EXIT_OK, add_output_options, load_selected_config
+from newsspider.config import Config
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    add_output_options(add("export", cmd_export, "write RSS and Atom feeds from the database"))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return export(load_selected_config(args), args.db, args.out, args.limit, quiet=args.quiet)
+
+
+def export(config: Config, db: str, out: str, limit: int | None, *, quiet: bool) -> int:
+    from feeds import export_feeds
+
+    report = export_feeds(db, out, config, limit=limit)
+    if not quiet:
+        print(report.summary())
+    return EXIT_OK
