@@ -8,9 +8,10 @@ dateparser is only the slow fallback. Rules (time zones, DST, plausibility) are 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_offset
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -34,7 +35,8 @@ Candidate = tuple[datetime | None, str]  # (aware UTC moment or None if impossib
 
 # ---- time of day ----------------------------------------------------------------------------
 
-_GAP = r"(?:[\s,|@/t\-–—]|at|ساعت|الساعه|ساعه|فی)*"
+_ERA = r"ه\.?\s?[قش]\.?|هجری|قمری|شمسی|میلادی|ه|م"  # year markers: هـ, ه.ش, م, ...
+_GAP = rf"(?:[\s,|@/t\-–—]|at|ساعت|الساعه|ساعه|فی|{_ERA})*"
 _CLOCK = (
     r"(?<![0-9])(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})"
     r"(?::(?P<second>[0-9]{2})(?:[.,][0-9]{1,9})?)?"
@@ -274,14 +276,12 @@ def _fallback_candidates(
         yield parsed.astimezone(UTC), "dateparser"
 
 
-def _candidates(
-    raw: str, text: str, timezone: str, now: datetime, dayfirst: bool
+def _hand_candidates(
+    text: str, zone: ZoneInfo, now: datetime, dayfirst: bool
 ) -> Iterator[Candidate]:
-    zone = ZoneInfo(timezone)
     yield from _numeric_candidates(text, zone, dayfirst)
     yield from _named_candidates(text, zone)
     yield from _relative_candidates(text, zone, now)
-    yield from _fallback_candidates(raw, timezone, zone, now)
 
 
 def _implausibility(moment: datetime, now: datetime) -> str | None:
@@ -302,13 +302,26 @@ def explain_date(
     text = normalize_text(raw[:MAX_INPUT_CHARS]) if raw else ""
     if not text:
         return None, "empty"
+    zone = ZoneInfo(timezone)
+    hand = _hand_candidates(text, zone, now, dayfirst)
+    first = next(hand, None)
+    # dateparser only sees texts the hand paths do not recognize at all: it must not re-read
+    # "05/11/2025" month-first after the day-first reading was found implausible.
+    if first is None:
+        return _first_plausible(_fallback_candidates(raw or "", timezone, zone, now), now)
+    return _first_plausible(chain([first], hand), now)
+
+
+def _first_plausible(candidates: Iterable[Candidate], now: datetime) -> tuple[datetime | None, str]:
+    """The first plausible candidate, else why the first real one was refused."""
     rejection = None
-    for moment, form in _candidates(raw or "", text, timezone, now, dayfirst):
+    for moment, form in candidates:
         if moment is None:
             continue
-        rejection = rejection or _implausibility(moment, now)
-        if _implausibility(moment, now) is None:
+        reason = _implausibility(moment, now)
+        if reason is None:
             return moment, form
+        rejection = rejection or reason
     return None, rejection or "unparsed"
 
 
