@@ -1,4 +1,4 @@
-"""Text normalization: what a reader sees (`clean_*`) and what the search index sees (`search_form`).
+"""Text normalization: what a reader sees (`clean_*`) and what search indexes (`search_form`).
 
 Pure functions over `str`; none of them raise on any input, including lone surrogates.
 """
@@ -55,7 +55,7 @@ _PARAGRAPH_SEPARATOR = "\n\n"
 
 
 def strip_xml_illegal(text: str) -> str:
-    """Remove only the characters XML 1.0 forbids, so a feed writer never emits a broken document."""
+    """Remove only the characters XML 1.0 forbids, so a feed never is a broken document."""
     return _XML_ILLEGAL.sub("", text)
 
 
