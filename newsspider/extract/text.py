@@ -23,33 +23,30 @@ _INVISIBLE_JUNK = re.compile(
 # characters of a word; at a word edge they join nothing.
 _EDGE_JOINERS = re.compile(r"(?:^|(?<=\s))[\u200c\u200d]+|[\u200c\u200d]+(?=\s|$)")
 
-# Python's `\s` covers NBSP, U+1680, U+2000-200A, U+2028/2029, U+202F, U+205F and U+3000.
-_WHITESPACE_RUN = re.compile(r"\s+")
-
 # Bidi marks are harmless for display but noise for search.
 _SEARCH_INVISIBLES = re.compile("[\u200d\u200e\u200f\u061c]")
 
 # Harakat/tashkeel (incl. hamza above/below, madda), superscript alef and tatweel.
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
-_ARABIC_LETTER_VARIANTS = str.maketrans(
-    {
-        "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
-        "\u0649": "\u06cc",  # ى alef maksura -> ی
-        "\u0626": "\u06cc",  # ئ yeh with hamza -> ی
-        "\u0643": "\u06a9",  # ك Arabic kaf -> ک keheh
-        "\u0629": "\u0647",  # ة teh marbuta -> ه
-        "\u06c0": "\u0647",  # ۀ heh with yeh above -> ه
-        "\u0623": "\u0627",  # أ -> ا
-        "\u0625": "\u0627",  # إ -> ا
-        "\u0622": "\u0627",  # آ -> ا
-        "\u0671": "\u0627",  # ٱ alef wasla -> ا
-        "\u0624": "\u0648",  # ؤ -> و
-        "\u200c": " ",  # ZWNJ: "می‌روم" is also typed "میروم" or "می روم"; index the split form
-        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
-        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
-    }
-)
+_ARABIC_LETTER_VARIANTS = {
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u0626": "\u06cc",  # ئ yeh with hamza -> ی
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک keheh
+    "\u0629": "\u0647",  # ة teh marbuta -> ه
+    "\u06c0": "\u0647",  # ۀ heh with yeh above -> ه
+    "\u0623": "\u0627",  # أ -> ا
+    "\u0625": "\u0627",  # إ -> ا
+    "\u0622": "\u0627",  # آ -> ا
+    "\u0671": "\u0627",  # ٱ alef wasla -> ا
+    "\u0624": "\u0648",  # ؤ -> و
+    "\u200c": " ",  # ZWNJ: "می‌روم" is also typed "میروم" or "می روم"; index the split form
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+}
+# A regex finds the few characters to replace much faster than `str.translate` scans every one.
+_ARABIC_VARIANT = re.compile("[" + "".join(_ARABIC_LETTER_VARIANTS) + "]")
 
 _PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -68,9 +65,10 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _INVISIBLE_JUNK.sub("", strip_xml_illegal(text))
-    text = _EDGE_JOINERS.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    return _WHITESPACE_RUN.sub(" ", text).strip()
+    if "\u200c" in text or "\u200d" in text:
+        text = _EDGE_JOINERS.sub("", text)
+    # str.split() splits on every Unicode whitespace: NBSP, U+2000-200A, U+3000, line separators.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
@@ -108,7 +106,8 @@ def search_form(text: str | None) -> str:
     """
     text = unicodedata.normalize("NFKC", clean_text(text))
     text = _SEARCH_INVISIBLES.sub("", text)
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTER_VARIANTS)
+    text = _ARABIC_MARKS.sub("", text)
+    text = _ARABIC_VARIANT.sub(lambda match: _ARABIC_LETTER_VARIANTS[match[0]], text)
     return clean_text(unicodedata.normalize("NFKC", text.casefold()))
 
 
