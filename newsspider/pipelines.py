@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
@@ -27,18 +26,21 @@ _LINE_FIELDS = ("title", "summary", "source", "published_raw")
 _LIST_FIELDS = ("authors", "categories", "tags")
 
 
-def _site(spider: Spider | None) -> SiteConfig | None:
-    return getattr(spider, "site", None)
+class _CrawlerPipeline:
+    """Keeps the crawler: the site definition is its spider's, the counters its stats."""
 
-
-class _StatsPipeline:
-    def __init__(self, stats: StatsCollector):
-        self.stats = stats
+    def __init__(self, crawler: Crawler):
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        assert crawler.stats is not None
-        return cls(crawler.stats)
+        return cls(crawler)
+
+    @property
+    def site(self) -> SiteConfig | None:
+        return getattr(self.crawler.spider, "site", None)
 
     def count(self, key: str) -> None:
         self.stats.inc_value(f"newsspider/{key}")
@@ -48,10 +50,10 @@ class _StatsPipeline:
         return DropItem(f"{reason}: {detail}")
 
 
-class NormalizePipeline(_StatsPipeline):
+class NormalizePipeline(_CrawlerPipeline):
     """Clean text, and turn the date as shown into UTC in the site's time zone."""
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         for name in _LINE_FIELDS:
             if adapter.get(name) is not None:
@@ -64,7 +66,7 @@ class NormalizePipeline(_StatsPipeline):
             )
         if adapter.get("news_id") is not None:
             adapter["news_id"] = clean_text(str(adapter["news_id"])) or None
-        self._normalize_date(adapter, _site(spider))
+        self._normalize_date(adapter, self.site)
         return item
 
     def _normalize_date(self, adapter: ItemAdapter, site: SiteConfig | None) -> None:
@@ -89,10 +91,10 @@ class NormalizePipeline(_StatsPipeline):
         adapter["published"] = to_iso_utc(moment)
 
 
-class ValidatePipeline(_StatsPipeline):
+class ValidatePipeline(_CrawlerPipeline):
     """Drop what cannot be an article: no news ID, no title."""
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         url = adapter.get("url")
         if not adapter.get("news_id"):
@@ -104,26 +106,20 @@ class ValidatePipeline(_StatsPipeline):
         return item
 
 
-class StorePipeline(_StatsPipeline):
+class StorePipeline(_CrawlerPipeline):
     """Upsert articles into SQLite and record the crawl in `crawl_runs`."""
 
-    def __init__(self, stats: StatsCollector, db_path: str):
-        super().__init__(stats)
-        self.db_path = db_path
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.db_path = crawler.settings.get("NEWSSPIDER_DB")
+        if not self.db_path:
+            raise NotConfigured("NEWSSPIDER_DB is empty: set it to the SQLite database path")
         self.db: Database | None = None
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        db_path = crawler.settings.get("NEWSSPIDER_DB")
-        if not db_path:
-            raise NotConfigured("NEWSSPIDER_DB is empty: set it to the SQLite database path")
-        assert crawler.stats is not None
-        return cls(crawler.stats, db_path)
-
-    def open_spider(self, spider: Spider | None = None) -> None:
+    def open_spider(self) -> None:
         self.db = Database(self.db_path)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    def process_item(self, item: Any) -> Any:
         assert self.db is not None
         record = ItemAdapter(item).asdict()
         fetched = record.get("fetched_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -131,6 +127,6 @@ class StorePipeline(_StatsPipeline):
         self.count(f"stored/{outcome}")
         return item
 
-    def close_spider(self, spider: Spider | None = None) -> None:
+    def close_spider(self) -> None:
         if self.db is not None:
             self.db.close()
