@@ -8,7 +8,9 @@ from newsspider.config import SiteConfig
 
 
 def spider_class_for(site: SiteConfig) -> type[Spider]:
+    from newsspider.spiders.base import SiteSpider
+    from newsspider.spiders.generic import GenericSpider
     from newsspider.spiders.portal import PortalSpider
 
-    kinds: dict[str, type[PortalSpider]] = {"portal": PortalSpider}
+    kinds: dict[str, type[SiteSpider]] = {"portal": PortalSpider, "generic": GenericSpider}
     return kinds[site.kind].for_site(site)

@@ -14,8 +14,10 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 
 from newsspider.config import SiteConfig
+from newsspider.extract.chain import extract_page
 from newsspider.extract.links import article_links, next_page
 from newsspider.extract.portal import parse_html
+from newsspider.extract.sitemaps import Link
 from newsspider.items import Article
 
 
@@ -68,15 +70,27 @@ class SiteSpider(Spider):
                 errback=self.count_error,
             )
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response, hint: Link | None = None) -> Iterator[Article]:
         if not isinstance(response, TextResponse):
             self.count("skipped/article_not_html")
             return
         self.count("pages/article")
-        yield self.build_article(response)
+        yield self.build_article(response, hint)
 
-    def build_article(self, response: TextResponse) -> Article:
+    def build_article(self, response: TextResponse, hint: Link | None = None) -> Article:
+        """The article of one page; `hint` is what a sitemap or feed said about it."""
         raise NotImplementedError
+
+    def extract_fields(self, response: TextResponse) -> dict[str, Any]:
+        """Every field the extraction chain finds (see `extracted_by`); a URL news ID wins."""
+        fields = extract_page(
+            response.text, response.url, kind=self.site.kind, selectors=self.site.selectors
+        )
+        url_id = self.id_from_url(response.url)
+        if url_id:
+            fields["news_id"] = url_id
+            fields["extracted_by"]["news_id"] = "url"
+        return fields
 
     def base_article(self, response: TextResponse) -> dict[str, Any]:
         """Fields every article gets from the response itself."""
