@@ -165,9 +165,10 @@ def _from_document(tree: lxml.html.HtmlElement) -> dict[str, Any]:
 
 def _page_images(tree: lxml.html.HtmlElement) -> list[str]:
     """Images of the article container (lazy-loading attributes first), never data: URIs."""
-    container = _first(tree.xpath("//article")) or _first(tree.xpath("//main"))
-    if container is None:
+    containers = tree.xpath("//article") or tree.xpath("//main")
+    if not containers:
         return []
+    container = containers[0]
     images = []
     for img in container.iter("img"):
         source = next((img.get(a) for a in LAZY_IMAGE_ATTRS if img.get(a)), "").strip()
