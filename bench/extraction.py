@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import htmldate
 import htmldate.meta
@@ -23,8 +24,8 @@ import trafilatura.meta
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsspider.extract.body import extract_body  # noqa: E402
-from newsspider.extract.pubdate import find_published  # noqa: E402
+from newsspider.extract.body import extract_body
+from newsspider.extract.pubdate import find_published
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 TOKEN = re.compile(r"\w+")
@@ -142,7 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     aeb, dates = load_aeb(args.eval / "aeb"), load_dates(args.eval / "dates")
     if args.limit:
         aeb, dates = aeb[: args.limit], dates[: args.limit]
-    figures = {"body": {}, "date": {}, "pages": {"body": len(aeb), "date": len(dates)}}
+    figures: dict[str, Any] = {
+        "body": {},
+        "date": {},
+        "pages": {"body": len(aeb), "date": len(dates)},
+    }
     figures["body"]["trafilatura"], _ = run_body(aeb, trafilatura_body)
     figures["body"]["chain"], chain_counts = run_body(aeb, chain_body)
     figures["date"]["htmldate"], _ = run_dates(dates, htmldate_day)

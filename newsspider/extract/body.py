@@ -131,8 +131,9 @@ def _hints(tree: lxml.html.HtmlElement, metadata: dict[str, Any] | None) -> tupl
     if metadata is not None:
         return metadata.get("title"), metadata.get("summary"), metadata.get("body")
     articles = jsonld_articles(tree)
-    jsonld_body = next((a["articleBody"] for a in articles if isinstance(a.get("articleBody"), str)),
-                       None)
+    jsonld_body = next(
+        (a["articleBody"] for a in articles if isinstance(a.get("articleBody"), str)), None
+    )
     heading = tree.xpath("string(//h1)") or None
     summary = tree.xpath("string(//meta[@property='og:description']/@content)") or None
     return heading, summary, jsonld_body

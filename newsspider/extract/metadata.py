@@ -14,19 +14,41 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "webpage"}
-TRACKING_PARAM = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|ref_src)$",
-                            re.IGNORECASE)
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "blogposting",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "webpage",
+}
+TRACKING_PARAM = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|ref_src)$", re.IGNORECASE
+)
 LAZY_IMAGE_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 
 # <meta> keys (property or name, lower-cased) for each field, best first.
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title", "title"),
     "summary": ("og:description", "twitter:description", "description", "dc.description"),
-    "published": ("article:published_time", "og:article:published_time", "parsely-pub-date",
-                  "sailthru.date", "date", "pubdate", "publishdate", "publish-date", "dc.date.issued",
-                  "dcterms.created", "dc.date", "dcterms.date", "article.published"),
+    "published": (
+        "article:published_time",
+        "og:article:published_time",
+        "parsely-pub-date",
+        "sailthru.date",
+        "date",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "dc.date.issued",
+        "dcterms.created",
+        "dc.date",
+        "dcterms.date",
+        "article.published",
+    ),
     "modified": ("article:modified_time", "og:updated_time", "dcterms.modified", "last-modified"),
     "site_name": ("og:site_name", "application-name"),
     "language": ("og:locale", "dc.language", "content-language", "language"),
@@ -35,27 +57,46 @@ META_LISTS: dict[str, tuple[str, ...]] = {
     "authors": ("article:author", "author", "parsely-author", "sailthru.author", "dc.creator"),
     "categories": ("article:section", "parsely-section"),
     "tags": ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords"),
-    "images": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
-               "twitter:image:src"),
+    "images": (
+        "og:image",
+        "og:image:url",
+        "og:image:secure_url",
+        "twitter:image",
+        "twitter:image:src",
+    ),
 }
 
 
 def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
     """Return the metadata fields found on the page; a field is absent when nothing gives it."""
+    return extract_metadata_with_sources(tree, url)[0]
+
+
+def extract_metadata_with_sources(
+    tree: lxml.html.HtmlElement, url: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Metadata fields and, for each, the source that gave it: jsonld, opengraph, meta or html."""
     base = _base_url(tree, url)
     found: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for article in jsonld_articles(tree):
-        _merge(found, _from_jsonld(article))
+        _merge(found, sources, _from_jsonld(article), "jsonld")
     meta = _meta_values(tree)
-    _merge(found, _from_meta(meta))
-    _merge(found, _from_document(tree))
-    images = _unique([*found.get("images", []), *_page_images(tree)])
+    for source, fields in _from_meta(meta).items():
+        _merge(found, sources, fields, source)
+    _merge(found, sources, _from_document(tree), "html")
+    page_images = _page_images(tree)
+    images = _unique([*found.get("images", []), *page_images])
     if images:
         found["images"] = _unique(urljoin(base, image) for image in images)
-    canonical = _first(tree.xpath("//link[@rel='canonical']/@href")) or _first(meta.get("og:url"))
+        sources.setdefault("images", "html")
+    canonical = _first(tree.xpath("//link[@rel='canonical']/@href"))
+    canonical_source = "html" if canonical else "opengraph"
+    canonical = canonical or _first(meta.get("og:url"))
     if canonical:
         found["canonical_url"] = strip_tracking(urljoin(base, canonical.strip()))
-    return found
+        sources["canonical_url"] = canonical_source
+    return found, sources
 
 
 def jsonld_articles(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
@@ -70,13 +111,16 @@ def jsonld_articles(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
 def strip_tracking(url: str) -> str:
     """Drop utm_*, fbclid, gclid and other click-tracking parameters and the fragment."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING_PARAM.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAM.match(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def _load_json(text: str) -> Any:
-    """Parse JSON-LD leniently: control characters, trailing commas and CDATA wrappers are common."""
+    """Parse JSON-LD leniently: control characters, trailing commas and CDATA are common."""
     text = text.strip().removeprefix("<![CDATA[").removesuffix("]]>").strip().rstrip(";")
     for candidate in (text, re.sub(r",\s*([}\]])", r"\1", text)):
         try:
@@ -134,19 +178,31 @@ def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return values
 
 
-def _from_meta(meta: dict[str, list[str]]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
+def _from_meta(meta: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """Fields from <meta>, split by source: OpenGraph-style keys (og:, article:, twitter:) first."""
+    by_source: dict[str, dict[str, Any]] = {"opengraph": {}, "meta": {}}
     for field, keys in META_KEYS.items():
-        value = next((meta[key][0] for key in keys if key in meta), None)
-        if value:
-            fields[field] = value
+        key = next((key for key in keys if key in meta), None)
+        if key:
+            by_source[_meta_source(key)][field] = meta[key][0]
     for field, keys in META_LISTS.items():
-        values = [value for key in keys for value in meta.get(key, [])]
-        if field == "tags":
-            values = [tag for value in values for tag in _keywords(value)]
-        if values and not (field == "authors" and all(v.startswith("http") for v in values)):
-            fields[field] = _unique(v for v in values if not (field == "authors" and "://" in v))
-    return fields
+        for key in keys:
+            values = _meta_list(field, meta.get(key, []))
+            if values:
+                by_source[_meta_source(key)].setdefault(field, values)
+    return by_source
+
+
+def _meta_list(field: str, values: list[str]) -> list[str]:
+    if field == "tags":
+        values = [tag for value in values for tag in _keywords(value)]
+    if field == "authors":  # article:author is often a profile URL, not a name
+        values = [value for value in values if "://" not in value]
+    return _unique(values)
+
+
+def _meta_source(key: str) -> str:
+    return "opengraph" if key.startswith(("og:", "article:", "twitter:")) else "meta"
 
 
 def _from_document(tree: lxml.html.HtmlElement) -> dict[str, Any]:
@@ -182,9 +238,15 @@ def _base_url(tree: lxml.html.HtmlElement, url: str) -> str:
     return urljoin(url, base.strip()) if base else url
 
 
-def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
-    for key, value in source.items():
-        target.setdefault(key, value)
+def _merge(
+    target: dict[str, Any], sources: dict[str, str], fields: dict[str, Any], source: str
+) -> None:
+    for key, value in fields.items():
+        if key == "images" and key in target:  # every source's images count, lead image first
+            target[key] = _unique([*target[key], *value])
+        elif key not in target:
+            target[key] = value
+            sources[key] = source
 
 
 def _text(value: Any) -> str | None:
@@ -217,8 +279,10 @@ def _keywords(value: Any) -> list[str]:
 
 def _image_urls(value: Any) -> list[str]:
     values = value if isinstance(value, list) else [value]
-    urls = [item.get("url") or item.get("contentUrl") if isinstance(item, dict) else item
-            for item in values]
+    urls = [
+        item.get("url") or item.get("contentUrl") if isinstance(item, dict) else item
+        for item in values
+    ]
     return _unique(url.strip() for url in urls if isinstance(url, str) and url.strip())
 
 

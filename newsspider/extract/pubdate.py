@@ -126,4 +126,4 @@ def _parse_dateparser(raw: str) -> datetime | None:
 
 def _plausible(found: datetime | date) -> bool:
     day = found.date() if isinstance(found, datetime) else found
-    return EARLIEST_YEAR <= day.year and day <= date.today() + timedelta(days=2)
+    return day.year >= EARLIEST_YEAR and day <= date.today() + timedelta(days=2)
