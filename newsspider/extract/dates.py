@@ -79,13 +79,15 @@ def _clock(time: re.Match[str] | None) -> tuple[int, int, int]:
 
 
 def _explicit_zone(time: re.Match[str] | None) -> tzinfo | None:
-    """A fixed offset printed after the time (`+03:30`, `Z`, `GMT`, `EST`), else None."""
+    """A fixed offset printed after the time (`+03:30`, `Z`, `GMT`, `EST`), else None.
+
+    Raises ValueError for an offset no place on earth uses."""
     if time is None:
         return None
     if time["sign"]:
         offset = timedelta(hours=int(time["offset_hours"]), minutes=int(time["offset_minutes"]))
         if offset > _MAX_OFFSET:
-            return None
+            raise ValueError(f"offset {offset} out of range")
         return fixed_offset(-offset if time["sign"] == "-" else offset)
     if time["zone"]:
         return fixed_offset(timedelta(hours=_ZONE_HOURS[time["zone"]]))
@@ -102,10 +104,8 @@ def _moment(day: date | None, time: re.Match[str] | None, zone: ZoneInfo) -> dat
         return None
     hour, minute, second = _clock(time)
     try:
-        local = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=zone)
-        explicit = _explicit_zone(time)
-        if explicit is not None:
-            local = local.replace(tzinfo=explicit)
+        where = _explicit_zone(time) or zone
+        local = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=where)
         return local.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
@@ -132,7 +132,9 @@ def _numeric_fields(found: re.Match[str], dayfirst: bool) -> tuple[Calendar, int
     if year in JALALI_YEARS:  # Persian pages that put the year last write day/month/year
         day, month = (first, second) if second <= 12 else (second, first)
         return "jalali", year, month, day, "jalali"
-    day_is_first = dayfirst if first <= 12 and second <= 12 else first > 12
+    # Dotted dates (27.10.2025) are day-first in every locale that writes them.
+    preferred = dayfirst or found["sep2"] == "."
+    day_is_first = preferred if first <= 12 and second <= 12 else first > 12
     day, month = (first, second) if day_is_first else (second, first)
     return "gregorian", year, month, day, "dmy" if day_is_first else "us"
 
@@ -160,8 +162,10 @@ def _named_candidates(text: str, zone: ZoneInfo) -> Iterator[Candidate]:
     """Dates with a month name; an Islamic date is used only when the text gives no other."""
     hijri: list[Candidate] = []
     for found in _NAMED_DATE.finditer(text):
-        month_name = found["month"] or found["month_first"]
-        calendar, month = month_of(month_name) or ("gregorian", 0)
+        calendar_month = month_of(found["month"] or found["month_first"])
+        if calendar_month is None:
+            continue
+        calendar, month = calendar_month
         year = int(found["year"] or found["year_last"])
         day = to_gregorian(calendar, year, month, int(found["day"] or found["day_second"]))
         time = _time_near(text, found.start(), found.end())

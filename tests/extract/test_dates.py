@@ -135,6 +135,15 @@ def test_dayfirst_flips_ambiguous_numeric_dates() -> None:
     assert reason == "dmy-12h" and moment == datetime(2025, 11, 5, 22, tzinfo=UTC)
 
 
+def test_dotted_dates_are_day_first() -> None:
+    moment, reason = explain_date("05.10.2025 10:00", timezone="UTC", now=NOW)
+    assert reason == "dmy" and moment == datetime(2025, 10, 5, 10, tzinfo=UTC)
+
+
+def test_an_offset_no_place_uses_makes_the_date_unusable() -> None:
+    assert explain_date("2025-10-27T07:52:21+15:00", timezone="UTC", now=NOW) == (None, "unparsed")
+
+
 def test_dateparser_does_not_reread_a_recognized_but_implausible_date() -> None:
     assert explain_date("11/05/2025", timezone="UTC", now=NOW) == (None, "future")
     assert explain_date("05/11/2025", timezone="UTC", now=NOW, dayfirst=True) == (None, "future")

@@ -1,0 +1,187 @@
+"""Measure the extraction chain against trafilatura and htmldate alone on the shared eval pages.
+
+Usage: python bench/extraction.py [--eval DIR] [--json] [--limit N]
+Body metric: the article-extraction-benchmark's 4-token shingle F1; dates: day accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import htmldate
+import htmldate.meta
+import trafilatura
+import trafilatura.meta
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from newsspider.extract.body import extract_body
+from newsspider.extract.pubdate import find_published
+
+DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
+    """Multiset of `size`-token shingles; a short text is one shingle."""
+    tokens = TOKEN.findall(text or "")
+    if len(tokens) < size:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+
+
+def page_counts(predicted: str, truth: str) -> tuple[float, float, float]:
+    """Normalised TP/FP/FN for one page, as the benchmark computes them."""
+    pred, true = shingles(predicted), shingles(truth)
+    tp = sum((pred & true).values())
+    fp = sum((pred - true).values())
+    fn = sum((true - pred).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def body_scores(counts: list[tuple[float, float, float]]) -> dict[str, float]:
+    """Precision and recall as means over pages, F1 from the means."""
+    precisions, recalls = [], []
+    for tp, fp, fn in counts:
+        if fp == 0 and fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4)}
+
+
+def load_aeb(root: Path) -> list[tuple[str, str, str, str]]:
+    """(id, url, html, truth) for every page of the body corpus."""
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id, item in sorted(truth.items()):
+        path = root / "html" / f"{page_id}.html.gz"
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        pages.append((page_id, item["url"], html, item["articleBody"]))
+    return pages
+
+
+def load_dates(root: Path) -> list[tuple[str, str, str, str | None]]:
+    """(file, url, html, expected day) for every page of the date corpus."""
+    expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))["pages"]
+    pages = []
+    for name, item in sorted(expected.items()):
+        html = (root / "html" / name).read_text(encoding="utf-8", errors="replace")
+        pages.append((name, item["url"], html, item["date"]))
+    return pages
+
+
+def trafilatura_body(html: str, url: str) -> str:
+    return trafilatura.extract(html, url=url) or ""
+
+
+def chain_body(html: str, url: str) -> str:
+    body = extract_body(html, url)
+    return body.text if body else ""
+
+
+def htmldate_day(html: str, url: str) -> str | None:
+    return htmldate.find_date(html, url=url, extensive_search=True, original_date=True)
+
+
+def chain_day(html: str, url: str) -> str | None:
+    return find_published(html, url)
+
+
+def reset_caches() -> None:
+    """Empty the libraries' memo caches so that no run profits from the one before."""
+    htmldate.meta.reset_caches()
+    trafilatura.meta.reset_caches()
+
+
+def run_body(pages: list, extractor: Callable[[str, str], str]) -> tuple[dict, list]:
+    reset_caches()
+    start = time.perf_counter()
+    outputs = [extractor(html, url) for _, url, html, _ in pages]
+    elapsed = time.perf_counter() - start
+    counts = [page_counts(out, page[3]) for out, page in zip(outputs, pages, strict=True)]
+    scores = body_scores(counts)
+    scores["pages_per_s"] = round(len(pages) / elapsed, 2)
+    return scores, counts
+
+
+def run_dates(pages: list, finder: Callable[[str, str], str | None]) -> tuple[dict, list]:
+    reset_caches()
+    start = time.perf_counter()
+    found = [finder(html, url) for _, url, html, _ in pages]
+    elapsed = time.perf_counter() - start
+    right = [(day[:10] if day else None) == page[3] for day, page in zip(found, pages, strict=True)]
+    result = {"accuracy": round(sum(right) / len(pages), 4), "pages_per_s": 0.0}
+    result["pages_per_s"] = round(len(pages) / elapsed, 2)
+    return result, list(zip([p[0] for p in pages], found, [p[3] for p in pages], strict=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst body pages")
+    args = parser.parse_args(argv)
+    aeb, dates = load_aeb(args.eval / "aeb"), load_dates(args.eval / "dates")
+    if args.limit:
+        aeb, dates = aeb[: args.limit], dates[: args.limit]
+    figures: dict[str, Any] = {
+        "body": {},
+        "date": {},
+        "pages": {"body": len(aeb), "date": len(dates)},
+    }
+    figures["body"]["trafilatura"], _ = run_body(aeb, trafilatura_body)
+    figures["body"]["chain"], chain_counts = run_body(aeb, chain_body)
+    figures["date"]["htmldate"], _ = run_dates(dates, htmldate_day)
+    figures["date"]["chain"], date_rows = run_dates(dates, chain_day)
+    base, ours = figures["body"]["trafilatura"], figures["body"]["chain"]
+    figures["body"]["speed_ratio"] = round(ours["pages_per_s"] / base["pages_per_s"], 3)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print_report(figures, aeb, chain_counts, date_rows, args.worst)
+    return 0
+
+
+def print_report(figures: dict, aeb: list, counts: list, date_rows: list, worst: int) -> None:
+    print(f"body ({figures['pages']['body']} pages)")
+    for name in ("trafilatura", "chain"):
+        row = figures["body"][name]
+        print(
+            f"  {name:12} F1 {row['f1']:.4f}  P {row['precision']:.4f}  R {row['recall']:.4f}"
+            f"  {row['pages_per_s']:.1f} pages/s"
+        )
+    print(f"  speed ratio chain/trafilatura {figures['body']['speed_ratio']:.3f}")
+    print(f"date ({figures['pages']['date']} pages)")
+    for name in ("htmldate", "chain"):
+        row = figures["date"][name]
+        print(f"  {name:12} accuracy {row['accuracy']:.4f}  {row['pages_per_s']:.1f} pages/s")
+    if worst:
+        ranked = sorted(zip(counts, aeb, strict=True), key=lambda item: item[0][0])[:worst]
+        for (tp, fp, fn), page in ranked:
+            print(f"  worst body {page[0][:12]} tp {tp:.2f} fp {fp:.2f} fn {fn:.2f} {page[1]}")
+        for name, found, want in date_rows:
+            if (found[:10] if found else None) != want:
+                print(f"  wrong date {name}: got {found} want {want}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

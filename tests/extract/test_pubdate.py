@@ -1,0 +1,72 @@
+"""Publication date: metadata first, URL day reconciliation, None when there is no date."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from newsspider.extract.pubdate import find_published, parse_date, url_date
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "generic"
+
+
+def page_with(published: str) -> str:
+    return (
+        f'<html><head><meta property="article:published_time" content="{published}"></head>'
+        "<body><h1>Title</h1><p>Some text of the story.</p></body></html>"
+    )
+
+
+def test_no_date_page_gives_none():
+    html = (FIXTURES / "no_date.html").read_text(encoding="utf-8")
+    assert find_published(html, "https://coop.example/about") is None
+
+
+def test_metadata_date_with_time_kept_with_offset():
+    found = find_published(page_with("2024-03-04T09:30:00+01:00"), "https://a.example/story")
+    assert found == "2024-03-04T09:30:00+01:00"
+
+
+def test_url_day_wins_over_utc_timestamp_just_after_midnight():
+    found = find_published(page_with("2020-04-14T03:10:00Z"), "https://a.example/news/20200413/x")
+    assert found == "2020-04-13"
+
+
+def test_local_timestamp_beats_url_day():
+    found = find_published(page_with("2020-07-09T10:04:04+02:00"), "https://a.example/2020/07/08/x")
+    assert found == "2020-07-09T10:04:04+02:00"
+
+
+def test_url_date_used_without_metadata():
+    html = "<html><body><h1>T</h1><p>No date in the text at all.</p></body></html>"
+    assert find_published(html, "https://a.example/2019/11/18/story") == "2019-11-18"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2020-02-14 21:42:56", datetime(2020, 2, 14, 21, 42, 56)),
+        ("2020-10-15", date(2020, 10, 15)),
+        ("Tue, Sep 15 2020 10:01:41 EDT", datetime(2020, 9, 15, 10, 1, 41)),
+        ("not a date", None),
+        ("1850-01-01", None),
+    ],
+)
+def test_parse_date(raw, expected):
+    parsed = parse_date(raw)
+    if isinstance(parsed, datetime):
+        parsed = parsed.replace(tzinfo=None)
+    assert parsed == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://a.example/2020/6/24/21302329/x", date(2020, 6, 24)),
+        ("https://a.example/news/20200413/x", date(2020, 4, 13)),
+        ("https://a.example/2020/13/40/x", None),
+        ("https://a.example/story-12345678", None),
+    ],
+)
+def test_url_date(url, expected):
+    assert url_date(url) == expected
