@@ -148,7 +148,7 @@ class Database:
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create_schema(self) -> None:
-        articles = self.db["articles"]
+        articles = self.db.table("articles")
         if not articles.exists():
             self.db.create_table(
                 "articles", ARTICLE_COLUMNS, pk=("site", "news_id"), not_null={"site", "news_id"}
@@ -161,12 +161,12 @@ class Database:
                 create_triggers=True,
                 tokenize="unicode61 remove_diacritics 2",
             )
-        if not self.db["revisions"].exists():
+        if not self.db.table("revisions").exists():
             self.db.create_table("revisions", REVISION_COLUMNS, pk="id")
-            self.db["revisions"].create_index(["site", "news_id"])
-        if not self.db["crawl_runs"].exists():
+            self.db.table("revisions").create_index(["site", "news_id"])
+        if not self.db.table("crawl_runs").exists():
             self.db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
-            self.db["crawl_runs"].create_index(["site", "started"])
+            self.db.table("crawl_runs").create_index(["site", "started"])
 
     # Articles ---------------------------------------------------------------
 
@@ -193,7 +193,7 @@ class Database:
                 row.update(
                     first_seen=now, updated=None, story_id=row.get("story_id") or _story_key(row)
                 )
-                self.db["articles"].insert(row)
+                self.db.table("articles").insert(row)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
                 return Outcome.UNCHANGED
@@ -202,7 +202,7 @@ class Database:
                 return Outcome.SUSPECT
             self._insert_revision(old, row, now, suspect=False)
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
-            self.db["articles"].update((row["site"], row["news_id"]), row)
+            self.db.table("articles").update((row["site"], row["news_id"]), row)
             return Outcome.UPDATED
 
     def _insert_revision(
@@ -218,7 +218,7 @@ class Database:
             suspect=int(suspect),
             content_hash=kept["content_hash"],
         )
-        self.db["revisions"].insert(revision)
+        self.db.table("revisions").insert(revision)
 
     def article_count(self, site: str | None = None) -> int:
         if site is None:
@@ -230,10 +230,10 @@ class Database:
 
     def start_run(self, site: str, started: str) -> int:
         with self.transaction():
-            table = self.db["crawl_runs"].insert(
+            table = self.db.table("crawl_runs").insert(
                 {"site": site, "started": started, "status": "running"}
             )
-            return int(table.last_pk)
+            return int(table.last_pk or 0)
 
     def finish_run(self, run_id: int, fields: Mapping[str, Any]) -> None:
         values = {
@@ -241,7 +241,7 @@ class Database:
             for k, v in fields.items()
         }
         with self.transaction():
-            self.db["crawl_runs"].update(run_id, values)
+            self.db.table("crawl_runs").update(run_id, values)
 
 
 def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:

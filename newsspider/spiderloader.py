@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 from typing import Self
@@ -45,7 +46,7 @@ class SiteSpiderLoader:
     def list(self) -> list[str]:
         return sorted(self.config.sites)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
         return [
             name

@@ -58,15 +58,25 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
 
 def extract_article(
-    html: str | bytes, url: str, *, selectors: dict[str, str] | None = None
+    html: str | bytes,
+    url: str,
+    *,
+    selectors: dict[str, str] | None = None,
+    known: dict[str, Any] | None = None,
+    tree: lxml.html.HtmlElement | None = None,
 ) -> dict[str, Any]:
-    """Extract every article field from one page; fields not found are None (lists: empty)."""
+    """Extract every article field from one page; fields not found are None (lists: empty).
+
+    `known` holds what a site-kind step (e.g. portal labels) found, with its own
+    `extracted_by`: it ranks after the site's selectors and before metadata.
+    """
     text = decode_html(html) if isinstance(html, bytes) else html
-    tree = load_html(text)
+    tree = tree if tree is not None else load_html(text)
     if tree is None:
         return _empty_article()
     article = _empty_article()
     _apply_selectors(article, tree, url, selectors or {})
+    _apply_known(article, known or {})
     metadata, sources = extract_metadata_with_sources(tree, url)
     for field in (*TEXT_FIELDS, *LIST_FIELDS):
         key = METADATA_KEYS.get(field, field)
@@ -74,6 +84,15 @@ def extract_article(
             _set(article, field, metadata[key], sources.get(key, "meta"))
     _fill_generic(article, text, url, tree, metadata)
     return article
+
+
+def _apply_known(article: dict[str, Any], known: dict[str, Any]) -> None:
+    steps = known.get("extracted_by", {})
+    for field, value in known.items():
+        if field != "extracted_by" and value and not article.get(field):
+            _set(article, field, value, steps.get(field, "site"))
+    if article["extracted_by"].get("body_text") != "selector" and known.get("body_html"):
+        article["body_html"] = known["body_html"]
 
 
 def select(tree: lxml.html.HtmlElement, selector: str) -> list[Any]:

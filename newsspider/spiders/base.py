@@ -86,10 +86,13 @@ class SiteSpider(Spider):
         fields = extract_page(
             response.text, response.url, kind=self.site.kind, selectors=self.site.selectors
         )
+        steps = fields["extracted_by"]
         url_id = self.id_from_url(response.url)
         if url_id:
-            fields["news_id"] = url_id
-            fields["extracted_by"]["news_id"] = "url"
+            fields["news_id"], steps["news_id"] = url_id, "url"
+        # A language the page declares beats the site's; the site's beats a guess.
+        if self.site.language and steps.get("language") in (None, "langid"):
+            fields["language"], steps["language"] = self.site.language, "config"
         return fields
 
     def base_article(self, response: TextResponse) -> dict[str, Any]:
@@ -101,7 +104,6 @@ class SiteSpider(Spider):
             "site": self.site.name,
             "url": response.url,
             "fetched_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "language": self.site.language,
             "http_etag": etag.decode("latin-1") if etag else None,
             "http_last_modified": last_modified.decode("latin-1") if last_modified else None,
         }

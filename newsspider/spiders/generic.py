@@ -85,7 +85,7 @@ class GenericSpider(SiteSpider):
                 yield self.article_request(link)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         self.count("pages/feed")
         for link in parse_feed(response.body, content_type):
             url = urljoin(response.url, link.url)
