@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 from feeds.dates import parse_timestamp
 from feeds.model import Entry
 from feeds.sanitize import sanitize_html, text_to_html
-from feeds.text import first_paragraph, language_tag, plain_line
+from feeds.text import first_paragraph, is_rtl, language_tag, plain_line
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def entry_from_row(
         raise ArticleSkipped(f"no http(s) URL ({url!r})")
     published, updated = _entry_dates(row)
     summary = _summary(row)
+    language = language_tag(row.get("language")) or language_tag(site_language)
     return Entry(
         id=entry_id(host, row["site"], str(row["news_id"])),
         site=row["site"],
@@ -54,12 +55,12 @@ def entry_from_row(
         url=url,
         title=title,
         summary=summary,
-        content_html=_content(row, url, summary),
+        content_html=_content(row, url, summary, language),
         published=published,
         updated=updated,
         authors=_authors(row, site_title),
         categories=tuple(dict.fromkeys(_json_list(row.get("categories")))),
-        language=language_tag(row.get("language")) or language_tag(site_language),
+        language=language,
     )
 
 
@@ -88,9 +89,11 @@ def _summary(row: Mapping[str, Any]) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def _content(row: Mapping[str, Any], url: str, summary: str) -> str:
+def _content(row: Mapping[str, Any], url: str, summary: str, language: str | None) -> str:
     content = sanitize_html(row.get("body_html"), url) or text_to_html(row.get("body_text"))
-    return content or (f"<p>{html.escape(summary, quote=False)}</p>" if summary else "")
+    content = content or (f"<p>{html.escape(summary, quote=False)}</p>" if summary else "")
+    # Readers render content inside their own (usually LTR) page: say which way it reads.
+    return f'<div dir="rtl">{content}</div>' if content and is_rtl(language) else content
 
 
 def _authors(row: Mapping[str, Any], site_title: str) -> tuple[str, ...]:

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from feeds.directory import render_index, render_opml
 from feeds.entries import ArticleSkipped, entry_from_row, tag_uri
 from feeds.errors import FeedNameClashError
 from feeds.model import Entry, Feed
 from feeds.query import newest_articles, open_readonly
+from feeds.render_json import render_json_feed
 from feeds.render_xml import render_atom, render_rss
 from feeds.text import language_tag, plain_line
 from feeds.write import ensure_output_dir, write_if_changed
@@ -23,8 +25,15 @@ log = logging.getLogger(__name__)
 
 COMBINED_FEED = "all"
 DEFAULT_LIMIT = 50
+OPML_FILE = "feeds.opml"
+INDEX_FILE = "index.html"
 Renderer = Callable[[Feed, str], bytes]
-FORMATS: dict[str, Renderer] = {"rss.xml": render_rss, "atom.xml": render_atom}
+# File suffix -> (label for people, renderer).
+FORMATS: dict[str, tuple[str, Renderer]] = {
+    "rss.xml": ("RSS", render_rss),
+    "atom.xml": ("Atom", render_atom),
+    "json": ("JSON Feed", render_json_feed),
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class ExportReport:
 def export_feeds(
     db_path: str | Path, out_dir: str | Path, config: Config, *, limit: int | None = None
 ) -> ExportReport:
-    """Write `<site>.rss.xml`/`<site>.atom.xml` per site and `all.*` over every site."""
+    """Write RSS, Atom and JSON Feed files per site and for all sites, plus OPML and index.html."""
     count = limit if limit is not None else (config.feeds.limit or DEFAULT_LIMIT)
     if count < 1:
         raise ValueError(f"limit must be at least 1, got {count}")
@@ -68,16 +77,19 @@ def export_feeds(
     report = ExportReport(skipped=list(builder.skipped.values()))
     for feed in feeds:
         report.entries[feed.name] = len(feed.entries)
-        _write_feed(out, feed, report)
+        for suffix, (_, render) in FORMATS.items():
+            name = f"{feed.name}.{suffix}"
+            _write(out / name, render(feed, name), report)
+    title = plain_line(config.feeds.title) or COMBINED_FEED
+    labels = [(suffix, label) for suffix, (label, _) in FORMATS.items()]
+    _write(out / OPML_FILE, render_opml(feeds, title), report)
+    _write(out / INDEX_FILE, render_index(feeds, title, labels), report)
     return report
 
 
-def _write_feed(out: Path, feed: Feed, report: ExportReport) -> None:
-    for suffix, render in FORMATS.items():
-        name = f"{feed.name}.{suffix}"
-        path = out / name
-        changed = write_if_changed(path, render(feed, name))
-        (report.written if changed else report.unchanged).append(path)
+def _write(path: Path, data: bytes, report: ExportReport) -> None:
+    changed = write_if_changed(path, data)
+    (report.written if changed else report.unchanged).append(path)
 
 
 class _FeedBuilder:
@@ -88,6 +100,8 @@ class _FeedBuilder:
         self.config = config
         self.limit = limit
         self.host = urlsplit(config.feeds.base_url).hostname or "localhost"
+        # Output side only: the config option itself is the lead's to add.
+        self.hub: str | None = getattr(config.feeds, "websub_hub", None) or None
         self.cache: dict[tuple[str, str], Entry | None] = {}
         self.skipped: dict[tuple[str, str], Skipped] = {}
 
@@ -102,6 +116,7 @@ class _FeedBuilder:
             base_url=self.config.feeds.base_url,
             language=language_tag(site.language),
             entries=self._entries([site.name]),
+            hub=self.hub,
         )
 
     def combined_feed(self) -> Feed:
@@ -115,6 +130,7 @@ class _FeedBuilder:
             base_url=self.config.feeds.base_url,
             language=languages.pop() if len(languages) == 1 else None,
             entries=self._entries(list(self.config.sites)),
+            hub=self.hub,
         )
 
     def _entries(self, sites: list[str]) -> tuple[Entry, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from feeds.dates import EMPTY_FEED_DATE
+from feeds.text import is_rtl
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,16 @@ class Feed:
     base_url: str
     language: str | None = None
     entries: tuple[Entry, ...] = field(default=())
+    hub: str | None = None
 
     @property
     def updated(self) -> datetime:
         """The newest entry date; a fixed instant for an empty feed (never the clock)."""
         return max((e.updated for e in self.entries), default=EMPTY_FEED_DATE)
+
+    @property
+    def is_rtl(self) -> bool:
+        return is_rtl(self.language)
 
     def url_of(self, file_name: str) -> str:
         """The public URL of one of this feed's files (used for self links)."""

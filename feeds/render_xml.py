@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import html
 
-from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from feeds.model import Entry, Feed
 
 GENERATOR = "newsspider"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -36,6 +38,10 @@ def _generator(feed: Feed, file_name: str) -> FeedGenerator:
     fg.title(feed.title)
     fg.subtitle(feed.subtitle)
     fg.link(href=feed.url_of(file_name), rel="self")
+    if feed.hub:
+        fg.link(href=feed.hub, rel="hub")
+        fg.register_extension("hub", RssHubLink, atom=False, rss=True)
+        fg.hub.href = feed.hub
     # feedgen uses the last link as the RSS <link>: the alternate goes last.
     fg.link(href=feed.home_url, rel="alternate")
     if feed.language:
@@ -69,6 +75,18 @@ def _add_entry(fg: FeedGenerator, entry: Entry, feed_language: str | None) -> No
     if entry.language and entry.language != feed_language:
         fe.register_extension("lang", EntryLanguage, atom=True, rss=False)
         fe.lang.language = entry.language
+
+
+class RssHubLink(BaseExtension):
+    """Adds ``<atom:link rel="hub">`` to RSS, which feedgen only writes into Atom."""
+
+    href: str | None = None
+
+    def extend_rss(self, rss):
+        channel = rss.find("channel")
+        if self.href and channel is not None:
+            etree.SubElement(channel, f"{{{ATOM_NS}}}link", href=self.href, rel="hub")
+        return rss
 
 
 class EntryLanguage(BaseEntryExtension):

@@ -25,7 +25,7 @@ def golden_records():
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["irna.atom.xml", "irna.rss.xml"])
+@pytest.mark.parametrize("name", ["irna.atom.xml", "irna.rss.xml", "irna.json"])
 def test_matches_golden(make_db, tmp_path, name):
     db = make_db(*golden_records())
     export_feeds(db, tmp_path, make_config("irna"))
