@@ -37,4 +37,13 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_OUT,
         help=f"feed directory (default: ./{DEFAULT_OUT})",
     )
-    parser.add_argument("--limit", type=int, help="articles per feed (default: [feeds] limit, 50)")
+    parser.add_argument(
+        "--limit", type=positive_int, help="articles per feed (default: [feeds] limit, 50)"
+    )
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from newsspider.commands import EXIT_OK, add_output_options, load_selected_config
 from newsspider.config import Config
@@ -21,6 +23,12 @@ def export(config: Config, db: str, out: str, limit: int | None, *, quiet: bool)
     from feeds import export_feeds
 
     report = export_feeds(db, out, config, limit=limit)
+    for skipped in report.skipped:
+        print(f"feed: skipped {skipped.site}/{skipped.news_id}: {skipped.reason}", file=sys.stderr)
     if not quiet:
-        print(report.summary())
+        entries = ", ".join(f"{name} {count}" for name, count in report.entries.items())
+        print(
+            f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
+            f"in {Path(out).resolve()} (entries: {entries})"
+        )
     return EXIT_OK
