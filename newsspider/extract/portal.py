@@ -20,9 +20,13 @@ from newsspider.extract.labels import find_labelled, is_label_line
 
 # Elements that never hold article text.
 _CHROME = (
-    "script", "style", "noscript", "form", "nav", "header", "footer", "aside", "iframe",
-    "select", "button", "input", "textarea", "svg", "menu",
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "iframe",
+    "select", "button", "input", "textarea", "label", "svg", "menu",
 )  # fmt: skip
+# Paragraph elements credit their container; text held directly (between <br>s) credits itself.
+_PARAGRAPHS = frozenset(["p", "li", "blockquote", "h2", "h3", "h4", "pre"])
+# ASP.NET portals wrap the whole page in one <form>: only small forms are page furniture.
+_SMALL_FORM_CHARS = 300
 _BLOCK = frozenset(
     """p div td th tr table li ul ol dl dt dd h1 h2 h3 h4 h5 h6 blockquote section article
     main figure figcaption pre hr br center""".split()  # noqa: SIM905
@@ -32,6 +36,7 @@ _MIN_PARAGRAPH = 25
 # Lines of page furniture that sit inside article blocks.
 _FURNITURE = re.compile(
     r"(?i)^(print|share|send to (a )?friend|email|comments?|tags?|keywords?|related news|"
+    r"(send|post|leave) (your |a )?comments?|"
     r"first name (&|and) last name|your (name|email|comment)|submit|send|"
     r"چاپ|ارسال|اشتراک\s*گذاری|نظرات|ارسال نظر|برچسب\s*ها|طباعة|إرسال|مشاركة|التعليقات)\s*:?$"
 )
@@ -106,41 +111,56 @@ def _meta_title(tree: HtmlElement) -> str | None:
 
 
 def _body_paragraphs(tree: HtmlElement) -> list[str]:
+    """Paragraphs of the main block, then the short line after it (where the source sits)."""
     body = tree.find("body")
     if body is None:
         return []
     body = lxml.html.fromstring(lxml.html.tostring(body))
     for element in body.xpath("|".join(f"//{tag}" for tag in _CHROME)):
         element.drop_tree()
+    for form in body.iter("form"):
+        if len(_fold(form.text_content())) < _SMALL_FORM_CHARS:
+            form.drop_tree()
     best = _best_block(body)
-    return _segments(best) if best is not None else []
+    if best is None:
+        return []
+    return _segments(best) + _following_line(best)
 
 
 def _best_block(body: HtmlElement) -> HtmlElement | None:
-    """The container whose own paragraphs add up to the most unlinked text."""
+    """The container whose paragraphs add up to the most unlinked text."""
     scores: dict[HtmlElement, float] = {}
+
+    def credit(element: HtmlElement | None, points: float) -> None:
+        if element is not None:
+            scores[element] = scores.get(element, 0.0) + points
+
     for element in body.iter():
         if not isinstance(element.tag, str):
             continue
         text = _own_text(element)
         if len(text) < _MIN_PARAGRAPH or _link_density(element) > 0.5:
             continue
-        # A text-bearing element counts for itself (br-separated text) and its container.
-        for weight, target in (
-            (1.0, element),
-            (1.0, element.getparent()),
-            (0.3, _grandparent(element)),
-        ):
-            if target is not None:
-                scores[target] = scores.get(target, 0.0) + weight * len(text)
+        holder = element.getparent() if element.tag in _PARAGRAPHS else element
+        if holder is None:
+            continue
+        credit(holder, len(text))
+        credit(holder.getparent(), len(text) / 2)
     if not scores:
         return None
     return max(scores, key=lambda el: scores[el] * (1 - _link_density(el)))
 
 
-def _grandparent(element: HtmlElement) -> HtmlElement | None:
-    parent = element.getparent()
-    return parent.getparent() if parent is not None else None
+def _following_line(block: HtmlElement) -> list[str]:
+    """The first text after the block, if it is a short line such as `IRNA` or `Source: ISNA`."""
+    for sibling in block.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        segments = [text for text, linked in _segments_with_links(sibling) if not linked]
+        if segments:
+            line = segments[0]
+            return [line] if len(line.split()) <= 2 * _AGENCY_MAX_WORDS else []
+    return []
 
 
 def _own_text(element: HtmlElement) -> str:
@@ -162,29 +182,43 @@ def _link_density(element: HtmlElement) -> float:
 
 
 def _segments(container: HtmlElement) -> list[str]:
-    """The container's text split into paragraphs at block elements and `<br>`."""
-    segments: list[str] = []
+    """The container's text as paragraphs, leaving out lines that are mostly links."""
+    return [text for text, linked in _segments_with_links(container) if not linked]
+
+
+def _segments_with_links(container: HtmlElement) -> list[tuple[str, bool]]:
+    """(paragraph, is mostly link text) split at block elements and `<br>`."""
+    segments: list[tuple[str, bool]] = []
     buffer: list[str] = []
+    linked: list[str] = []
 
     def flush() -> None:
         text = _fold("".join(buffer))
+        link_chars = len(_fold("".join(linked)))
         buffer.clear()
+        linked.clear()
         if text:
-            segments.append(text)
+            segments.append((text, link_chars > len(text) / 2))
 
-    def walk(node: HtmlElement) -> None:
-        is_block = isinstance(node.tag, str) and node.tag in _BLOCK
+    def add(piece: str | None, in_link: bool) -> None:
+        buffer.append(piece or "")
+        if in_link:
+            linked.append(piece or "")
+
+    def walk(node: HtmlElement, in_link: bool) -> None:
+        is_block = node.tag in _BLOCK
         if is_block:
             flush()
-        if isinstance(node.tag, str):
-            buffer.append(node.text or "")
-            for child in node:
-                walk(child)
-                buffer.append(child.tail or "")
+        in_link = in_link or node.tag == "a"
+        add(node.text, in_link)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child, in_link)
+            add(child.tail, in_link)
         if is_block:
             flush()
 
-    walk(container)
+    walk(container, False)
     flush()
     return segments
 
