@@ -1,0 +1,126 @@
+"""Crawl throughput: the full pipeline against a bare fetch-only spider, in one run.
+
+Serves a generated portal site of about 2,000 articles on 127.0.0.1, then crawls
+it in child processes (a Twisted reactor runs once per process): once with a
+bare spider that fetches exactly the same listing and article pages and does
+nothing else, once with the full newsspider pipeline (extraction, normalize,
+validate, SQLite upsert). Prints pages/s of each, their ratio, and peak memory.
+
+    python bench/crawl.py [--articles 2000] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+SECTIONS = ("alpha", "beta", "gamma")
+BENCH_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate bare/full this many times")
+    parser.add_argument("--child", choices=("bare", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--config", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_child(args.child, args.config, args.db)))
+        return
+    run_parent(args.articles, args.rounds)
+
+
+def run_parent(articles: int, rounds: int) -> None:
+    from newsspider.demo.config import demo_config_toml
+    from newsspider.demo.server import DemoServer
+
+    per_section = math.ceil(articles / len(SECTIONS))
+    with DemoServer(articles_per_section=per_section) as server, tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "bench.toml"
+        config.write_text(demo_config_toml(server.base_url, sections=SECTIONS), encoding="utf-8")
+        results: dict[str, list[dict[str, float]]] = {"bare": [], "full": []}
+        for round_number in range(rounds):
+            for mode in ("bare", "full"):
+                db = Path(tmp) / f"{mode}-{round_number}.db"
+                results[mode].append(_child(mode, config, db))
+    _report(per_section * len(SECTIONS), results)
+
+
+def _child(mode: str, config: Path, db: Path) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", mode, "--config", str(config), "--db", str(db)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{mode} crawl failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _report(articles: int, results: dict[str, list[dict[str, float]]]) -> None:
+    print(f"site: {articles} articles on 127.0.0.1")
+    print(f"{'mode':<6} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'peak MiB':>9}")
+    best = {}
+    for mode, runs in results.items():
+        for run in runs:
+            print(
+                f"{mode:<6} {run['pages']:>7.0f} {run['seconds']:>8.2f} "
+                f"{run['pages_per_s']:>8.1f} {run['peak_mib']:>9.1f}"
+            )
+        best[mode] = max(run["pages_per_s"] for run in runs)
+    print(f"ratio full/bare (best of each): {best['full'] / best['bare']:.2f} (aim: 0.70 or better)")
+
+
+def run_child(mode: str, config_path: str, db: str) -> dict[str, float]:
+    from scrapy.crawler import CrawlerProcess
+
+    from newsspider.config import load_config
+    from newsspider.crawl import crawl_settings
+    from newsspider.spiders import spider_class_for
+
+    config = load_config(config_path)
+    settings = crawl_settings(config, db, log_level="WARNING")
+    for key, value in BENCH_SETTINGS.items():
+        settings.set(key, value, priority="cmdline")
+    if mode == "bare":
+        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+        settings.set("EXTENSIONS", {}, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for site in config.sites.values():
+        fast = dataclasses.replace(site, max_pages=10_000, download_delay=0.0, concurrency=16)
+        spider_class = spider_class_for(fast)
+        if mode == "bare":
+            spider_class = type(f"Bare{spider_class.__name__}", (spider_class,), {"parse_article": _bare})
+        crawler = process.create_crawler(spider_class)
+        process.crawl(crawler)
+        crawlers.append(crawler)
+    started = time.perf_counter()
+    process.start()
+    seconds = time.perf_counter() - started
+    pages = sum(c.stats.get_value("response_received_count", 0) for c in crawlers if c.stats)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"pages": pages, "seconds": seconds, "pages_per_s": pages / seconds, "peak_mib": peak}
+
+
+def _bare(self: object, response: object, hint: object = None) -> Iterator[object]:
+    """Fetch-only: the response is received and dropped."""
+    return iter(())
+
+
+if __name__ == "__main__":
+    main()
