@@ -18,6 +18,11 @@ from datasketch import MinHash
 
 from newsspider.extract.text import search_form
 
+# Measured on 91 real articles and edited copies (bench/similarity.py): 3-word shingles give the
+# widest gap between lightly edited copies (exact Jaccard >= 0.44) and different articles (<= 0.05,
+# same-story pairs included). 0.4 is the highest threshold that keeps 98% of light copies and 90%
+# of light copies with a further 10% of words changed. 64 bands of 3 rows make a pair at 0.4 share
+# a band key with probability 0.985 (0.998 at 0.5), and a pair at 0.05 with 0.008.
 SHINGLE_WORDS = 3
 MIN_WORDS = 40
 NUM_PERM = 192
