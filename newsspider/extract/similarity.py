@@ -45,6 +45,13 @@ class Fingerprint:
 
     hashvalues: np.ndarray
 
+    def __post_init__(self) -> None:
+        values = np.array(self.hashvalues, dtype=np.uint32)  # a private copy...
+        if values.shape != (NUM_PERM,):
+            raise ValueError(f"a fingerprint has {NUM_PERM} values, not {values.shape}")
+        values.flags.writeable = False  # ...frozen like the dataclass, so hashing is stable
+        object.__setattr__(self, "hashvalues", values)
+
     def to_bytes(self) -> bytes:
         """Compact form for the database: one version byte, then little-endian uint32 values."""
         return bytes([FORMAT_VERSION]) + self.hashvalues.astype("<u4").tobytes()
@@ -54,7 +61,7 @@ class Fingerprint:
         """Inverse of `to_bytes`; ValueError for another version or a truncated value."""
         if len(data) != 1 + 4 * NUM_PERM or data[0] != FORMAT_VERSION:
             raise ValueError(f"not a version-{FORMAT_VERSION} fingerprint of {NUM_PERM} values")
-        return cls(np.frombuffer(data, dtype="<u4", offset=1).astype(np.uint32))
+        return cls(np.frombuffer(data, dtype="<u4", offset=1))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Fingerprint):
@@ -82,7 +89,7 @@ def fingerprint(text: str) -> Fingerprint | None:
         return None
     minhash = _TEMPLATE.copy()
     minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(tokens)])
-    return Fingerprint(minhash.hashvalues.astype(np.uint32))
+    return Fingerprint(minhash.hashvalues)
 
 
 def band_keys(fp: Fingerprint) -> list[str]:

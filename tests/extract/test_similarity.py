@@ -2,11 +2,13 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from newsspider.extract.similarity import (
     BANDS,
     MIN_WORDS,
+    NUM_PERM,
     SIMILARITY_THRESHOLD,
     Fingerprint,
     band_keys,
@@ -125,6 +127,16 @@ def test_fingerprint_is_deterministic_across_processes_with_different_hash_seeds
     assert outputs == {print_of(STORY).to_bytes().hex()}
 
 
+def test_fingerprint_values_are_read_only():
+    with pytest.raises(ValueError, match="read-only"):
+        print_of(STORY).hashvalues[0] = 1
+
+
+def test_fingerprint_needs_num_perm_values():
+    with pytest.raises(ValueError, match="values"):
+        Fingerprint(np.zeros(NUM_PERM - 1, dtype=np.uint32))
+
+
 def test_bytes_round_trip():
     fp = print_of(STORY)
     data = fp.to_bytes()
@@ -162,7 +174,5 @@ def test_band_keys_are_distinct_strings_one_per_band():
 
 
 def test_equal_rows_in_different_bands_give_different_keys():
-    fp = Fingerprint(print_of(STORY).hashvalues.copy())
-    fp.hashvalues[:] = 7
-    keys = band_keys(fp)
+    keys = band_keys(Fingerprint(np.full(NUM_PERM, 7, dtype=np.uint32)))
     assert len(set(keys)) == BANDS
