@@ -18,11 +18,12 @@ from datasketch import MinHash
 
 from newsspider.extract.text import search_form
 
-# Measured on 91 real articles and edited copies (bench/similarity.py): 3-word shingles give the
-# widest gap between lightly edited copies (exact Jaccard >= 0.44) and different articles (<= 0.05,
-# same-story pairs included). 0.4 is the highest threshold that keeps 98% of light copies and 90%
-# of light copies with a further 10% of words changed. 64 bands of 3 rows make a pair at 0.4 share
-# a band key with probability 0.985 (0.998 at 0.5), and a pair at 0.05 with 0.008.
+# Measured on 91 real articles and edited copies (bench/similarity.py, docs/text.md): 2- and
+# 3-word shingles separate lightly edited copies (exact Jaccard >= 0.42) from different articles
+# best; 3 keeps different articles on the same story lower (<= 0.05 against 0.09). 0.4 is the
+# highest threshold keeping 98% of light copies and 90% of light copies with 10% more words
+# changed. 64 bands of 3 rows make a pair at 0.4 share a band key with probability 0.985 (0.998 at
+# 0.5), a pair at 0.05 with 0.008.
 SHINGLE_WORDS = 3
 MIN_WORDS = 40
 NUM_PERM = 192
