@@ -207,7 +207,7 @@ def _meta_source(key: str) -> str:
 
 def _from_document(tree: lxml.html.HtmlElement) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    title = _first(tree.xpath("//h1//text()")) or _first(tree.xpath("//title/text()"))
+    title = tree.xpath("string(//h1)").strip() or tree.xpath("string(//title)").strip()
     if title:
         fields["title"] = " ".join(title.split())
     published = _first(tree.xpath("//time[@datetime][1]/@datetime"))

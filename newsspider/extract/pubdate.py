@@ -12,6 +12,7 @@ import re
 import warnings
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import dateparser
 import htmldate
@@ -25,6 +26,46 @@ URL_DATE = re.compile(
 )
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 EARLIEST_YEAR = 1990
+# The zone of a country's main newsrooms, for regions whose offset moves the day noticeably.
+REGION_ZONES = {
+    "us": "America/New_York",
+    "ca": "America/Toronto",
+    "mx": "America/Mexico_City",
+    "br": "America/Sao_Paulo",
+    "ar": "America/Argentina/Buenos_Aires",
+    "cl": "America/Santiago",
+    "co": "America/Bogota",
+    "pe": "America/Lima",
+    "ve": "America/Caracas",
+    "au": "Australia/Sydney",
+    "nz": "Pacific/Auckland",
+    "jp": "Asia/Tokyo",
+    "kr": "Asia/Seoul",
+    "cn": "Asia/Shanghai",
+    "tw": "Asia/Taipei",
+    "hk": "Asia/Hong_Kong",
+    "sg": "Asia/Singapore",
+    "my": "Asia/Kuala_Lumpur",
+    "ph": "Asia/Manila",
+    "id": "Asia/Jakarta",
+    "th": "Asia/Bangkok",
+    "vn": "Asia/Ho_Chi_Minh",
+    "in": "Asia/Kolkata",
+    "pk": "Asia/Karachi",
+    "ir": "Asia/Tehran",
+    "ae": "Asia/Dubai",
+    "sa": "Asia/Riyadh",
+    "ru": "Europe/Moscow",
+    "tr": "Europe/Istanbul",
+}
+# Languages spoken essentially in one time zone.
+LANGUAGE_ZONES = {
+    "fa": "Asia/Tehran",
+    "ja": "Asia/Tokyo",
+    "ko": "Asia/Seoul",
+    "th": "Asia/Bangkok",
+    "vi": "Asia/Ho_Chi_Minh",
+}
 LOCAL_SHIFT_HOURS = 10  # the widest time-zone offset we assume between UTC and a newsroom
 
 
@@ -41,6 +82,8 @@ def find_published(
     if metadata is None and tree is not None:
         metadata = extract_metadata(tree, url or "")
     stated = parse_date((metadata or {}).get("published"))
+    if isinstance(stated, datetime):
+        stated = localize_utc(stated, (metadata or {}).get("language"))
     in_url = url_date(url)
     if stated and in_url:
         return stated.isoformat() if _same_day(stated, in_url) else _reconcile(stated, in_url)
@@ -60,6 +103,21 @@ def parse_date(raw: str | None) -> datetime | date | None:
     if parsed is None or not _plausible(parsed):
         return None
     return parsed if HAS_TIME.search(raw) else parsed.date()
+
+
+def localize_utc(stated: datetime, language: str | None) -> datetime:
+    """Express a UTC timestamp in the newsroom's zone, guessed from the page's language tag.
+
+    The publication day is the publisher's local day; a UTC rendering of a late-evening story
+    in New York or an early-morning one in Tokyo falls on the neighbouring day. The instant is
+    unchanged, only its offset; a tag without a known region or language leaves it in UTC.
+    """
+    if stated.tzinfo is None or stated.utcoffset() or not language:
+        return stated
+    parts = re.split(r"[-_]", language.strip().lower())
+    zone = REGION_ZONES.get(parts[1]) if len(parts) > 1 else None
+    zone = zone or LANGUAGE_ZONES.get(parts[0])
+    return stated.astimezone(ZoneInfo(zone)) if zone else stated
 
 
 def url_date(url: str | None) -> date | None:

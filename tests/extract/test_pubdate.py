@@ -70,3 +70,19 @@ def test_parse_date(raw, expected):
 )
 def test_url_date(url, expected):
     assert url_date(url) == expected
+
+
+def test_utc_timestamp_expressed_in_the_newsroom_zone():
+    html = (
+        '<html lang="en-US"><head><meta property="article:published_time" '
+        'content="2020-05-02T02:54:29Z"></head><body><p>Text.</p></body></html>'
+    )
+    assert find_published(html, "https://a.example/story") == "2020-05-01T22:54:29-04:00"
+
+
+def test_utc_timestamp_stays_utc_without_a_region():
+    html = (
+        '<html lang="en"><head><meta property="article:published_time" '
+        'content="2020-05-02T02:54:29Z"></head><body><p>Text.</p></body></html>'
+    )
+    assert find_published(html, "https://a.example/story") == "2020-05-02T02:54:29+00:00"
