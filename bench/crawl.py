@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +50,8 @@ def run_parent(articles: int, rounds: int) -> None:
     from newsspider.demo.server import DemoServer
 
     per_section = math.ceil(articles / len(SECTIONS))
-    with DemoServer(articles_per_section=per_section) as server, tempfile.TemporaryDirectory() as tmp:
+    server = DemoServer(articles_per_section=per_section)
+    with server, tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "bench.toml"
         config.write_text(demo_config_toml(server.base_url, sections=SECTIONS), encoding="utf-8")
         results: dict[str, list[dict[str, float]]] = {"bare": [], "full": []}
@@ -82,7 +82,8 @@ def _report(articles: int, results: dict[str, list[dict[str, float]]]) -> None:
                 f"{run['pages_per_s']:>8.1f} {run['peak_mib']:>9.1f}"
             )
         best[mode] = max(run["pages_per_s"] for run in runs)
-    print(f"ratio full/bare (best of each): {best['full'] / best['bare']:.2f} (aim: 0.70 or better)")
+    ratio = best["full"] / best["bare"]
+    print(f"ratio full/bare (best of each): {ratio:.2f} (aim: 0.70 or better)")
 
 
 def run_child(mode: str, config_path: str, db: str) -> dict[str, float]:
@@ -105,7 +106,8 @@ def run_child(mode: str, config_path: str, db: str) -> dict[str, float]:
         fast = dataclasses.replace(site, max_pages=10_000, download_delay=0.0, concurrency=16)
         spider_class = spider_class_for(fast)
         if mode == "bare":
-            spider_class = type(f"Bare{spider_class.__name__}", (spider_class,), {"parse_article": _bare})
+            bare_name = f"Bare{spider_class.__name__}"
+            spider_class = type(bare_name, (spider_class,), {"parse_article": _bare})
         crawler = process.create_crawler(spider_class)
         process.crawl(crawler)
         crawlers.append(crawler)
