@@ -19,6 +19,14 @@ from typing import Any
 import sqlite_utils
 
 from newsspider.errors import DatabaseError
+from newsspider.extract.similarity import (
+    SIMILARITY_THRESHOLD,
+    Fingerprint,
+    band_keys,
+    fingerprint,
+    similarity,
+)
+from newsspider.extract.text import search_form
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
@@ -53,6 +61,7 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "extracted_by": str,
     "http_etag": str,
     "http_last_modified": str,
+    "search_text": str,
 }
 REVISION_COLUMNS: dict[str, type] = {
     "id": int,
@@ -83,6 +92,8 @@ RUN_COLUMNS: dict[str, type] = {
     "errors": int,
     "duration_s": float,
 }
+# How many articles sharing LSH bands are compared in full for a new article.
+_MAX_STORY_CANDIDATES = 20
 # A body shorter than this fraction of the stored one looks like an error page.
 SUSPECT_BODY_RATIO = 0.2
 
@@ -157,13 +168,25 @@ class Database:
             articles.create_index(["published"])
             articles.create_index(["story_id"])
             articles.enable_fts(
-                ["title", "body_text"],
+                ["title", "body_text", "search_text"],
                 create_triggers=True,
                 tokenize="unicode61 remove_diacritics 2",
             )
         if not self.db.table("revisions").exists():
             self.db.create_table("revisions", REVISION_COLUMNS, pk="id")
             self.db.table("revisions").create_index(["site", "news_id"])
+        if not self.db.table("story_bands").exists():
+            self.db.create_table(
+                "story_bands",
+                {"band_key": str, "site": str, "news_id": str},
+                pk=("band_key", "site", "news_id"),
+            )
+            self.db.table("story_bands").create_index(["site", "news_id"])
+            self.db.create_table(
+                "article_fingerprints",
+                {"site": str, "news_id": str, "fingerprint": bytes},
+                pk=("site", "news_id"),
+            )
         if not self.db.table("crawl_runs").exists():
             self.db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
             self.db.table("crawl_runs").create_index(["site", "started"])
@@ -190,10 +213,11 @@ class Database:
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])
             if old is None:
-                row.update(
-                    first_seen=now, updated=None, story_id=row.get("story_id") or _story_key(row)
-                )
+                signature = fingerprint(row.get("body_text") or "")
+                story = self._matching_story(signature) if signature else None
+                row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
                 self.db.table("articles").insert(row)
+                self._store_fingerprint(row, signature)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
                 return Outcome.UNCHANGED
@@ -203,7 +227,43 @@ class Database:
             self._insert_revision(old, row, now, suspect=False)
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
             self.db.table("articles").update((row["site"], row["news_id"]), row)
+            if old["body_text"] != row.get("body_text"):
+                self._store_fingerprint(row, fingerprint(row.get("body_text") or ""))
             return Outcome.UPDATED
+
+    def _matching_story(self, signature: Fingerprint) -> str | None:
+        """The story of the most similar stored article sharing an LSH band, if similar enough."""
+        keys = band_keys(signature)
+        placeholders = ",".join("?" * len(keys))
+        candidates = self.conn.execute(
+            f"SELECT f.fingerprint, a.story_id FROM story_bands b "
+            f"JOIN article_fingerprints f ON f.site = b.site AND f.news_id = b.news_id "
+            f"JOIN articles a ON a.site = b.site AND a.news_id = b.news_id "
+            f"WHERE b.band_key IN ({placeholders}) "
+            f"GROUP BY b.site, b.news_id ORDER BY count(*) DESC LIMIT {_MAX_STORY_CANDIDATES}",
+            keys,
+        ).fetchall()
+        best_story, best_score = None, SIMILARITY_THRESHOLD
+        for blob, story_id in candidates:
+            score = similarity(signature, Fingerprint.from_bytes(blob))
+            if score >= best_score:
+                best_story, best_score = story_id, score
+        return best_story
+
+    def _store_fingerprint(self, row: Mapping[str, Any], signature: Fingerprint | None) -> None:
+        key = (row["site"], row["news_id"])
+        self.conn.execute("DELETE FROM story_bands WHERE site = ? AND news_id = ?", key)
+        self.conn.execute("DELETE FROM article_fingerprints WHERE site = ? AND news_id = ?", key)
+        if signature is None:
+            return
+        self.conn.executemany(
+            "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
+            [(band, *key) for band in band_keys(signature)],
+        )
+        self.conn.execute(
+            "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
+            (*key, signature.to_bytes()),
+        )
 
     def _insert_revision(
         self, kept: Mapping[str, Any], other: Mapping[str, Any], now: str, *, suspect: bool
@@ -251,6 +311,7 @@ def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(record.get("extracted_by"), dict):
         row["extracted_by"] = json.dumps(record["extracted_by"], sort_keys=True)
     row["content_hash"] = content_hash(row)
+    row["search_text"] = search_form(f"{row.get('title') or ''}\n{row.get('body_text') or ''}")
     return row
 
 

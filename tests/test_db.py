@@ -108,3 +108,30 @@ def test_crawl_run_is_recorded(db):
     row = db.db["crawl_runs"].get(run_id)
     assert row["status"] == "ok" and row["new"] == 3
     assert json.loads(row["dropped_reasons"]) == {"no_title": 1}
+
+
+def _seed_body():
+    from pathlib import Path
+
+    lines = Path(__file__).parents[1].joinpath("..", "shared", "seed", "000_61320329d3b7a11e.txt")
+    paragraphs = [p for p in lines.read_text(encoding="utf-8").split("\n") if p.strip()]
+    return "\n\n".join(paragraphs[4:-5])
+
+
+def test_syndicated_copy_on_another_site_shares_story_id(db):
+    body = _seed_body()
+    db.upsert_article(_article(body_text=body), now=T0)
+    edited = "TEHRAN (Agency) -- " + body.replace("Jalalzadeh", "Jalal-zadeh").rsplit("\n\n", 1)[0]
+    db.upsert_article(_article(site="agency", news_id="77", body_text=edited), now=T1)
+    other = " ".join(f"word{i} is about the weather in town number {i}." for i in range(60))
+    db.upsert_article(_article(site="agency", news_id="78", body_text=other), now=T1)
+    story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
+    assert story["77"] == story["253326"] == "mfa_en:253326"
+    assert story["78"] == "agency:78"
+
+
+def test_search_index_unifies_arabic_and_persian_letters(db):
+    db.upsert_article(_article(title="گزارش", body_text="اقتصاد كشور در سال جديد"), now=T0)
+    query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+    assert db.conn.execute(query, ["کشور"]).fetchone()[0] == 1
+    assert db.get_article("mfa_en", "253326")["body_text"] == "اقتصاد كشور در سال جديد"
