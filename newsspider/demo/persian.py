@@ -196,10 +196,14 @@ def _fill(template: str, rng: random.Random) -> str:
 
 
 def _paragraphs(rng: random.Random) -> list[str]:
+    """A lead, then three to nine paragraphs of sentences never repeated within the article."""
+    unused = list(SENTENCES)
+    rng.shuffle(unused)
     paragraphs = [_fill(rng.choice(LEADS), rng)]
     for _ in range(rng.randint(3, 9)):
-        sentences = rng.sample(SENTENCES, rng.randint(1, 3))
-        paragraphs.append(" ".join(_fill(s, rng) for s in sentences))
+        chosen = [unused.pop() for _ in range(min(len(unused), rng.randint(1, 2)))]
+        if chosen:
+            paragraphs.append(" ".join(_fill(s, rng) for s in chosen))
     return paragraphs
 
 

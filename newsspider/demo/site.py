@@ -42,7 +42,8 @@ class Page:
     last_modified: str
 
 
-Route = tuple[Callable[[], str], datetime]
+# How to render a page, when it last changed, and (for articles) what its weak ETag hashes.
+Route = tuple[Callable[[], str], datetime, str | None]
 ERROR_MESSAGE = "An error occurred while processing your request. Please try again later."
 
 
@@ -58,8 +59,8 @@ class DemoSite:
         self.edition = edition
         self.base_url = base_url
         self._routes: dict[str, Route] = {
-            "/": (self._home, SITE_LAUNCH),
-            "/robots.txt": (partial(str, ROBOTS_TXT), SITE_LAUNCH),
+            "/": (self._home, SITE_LAUNCH, None),
+            "/robots.txt": (partial(str, ROBOTS_TXT), SITE_LAUNCH, None),
         }
         for section, articles in edition.sections.items():
             self._add_section(SectionView(section, base_url, articles))
@@ -72,12 +73,16 @@ class DemoSite:
         route = self._routes.get(key)
         if route is None:
             return None
-        render, modified = route
+        render, modified, content = route
         body = render().encode("utf-8")
+        if content is None:
+            etag = '"' + _digest(body) + '"'
+        else:
+            etag = 'W/"' + _digest(content.encode("utf-8")) + '"'
         return Page(
             body=body,
             content_type=TEXT if key.endswith(".txt") else HTML,
-            etag='"' + hashlib.sha1(body).hexdigest()[:20] + '"',
+            etag=etag,
             last_modified=http_date(modified),
         )
 
@@ -96,16 +101,23 @@ class DemoSite:
         path, edition = article.url_path, self.edition
         revised = edition.revised_at or article.published
         if path in edition.error_paths:
-            self._add(
-                path, partial(markup.message_page, "Error", ERROR_MESSAGE, view, path), revised
-            )
+            render = partial(markup.message_page, "Error", ERROR_MESSAGE, view, path)
+            self._add(path, render, revised, content=ERROR_MESSAGE)
         else:
             changed = path in edition.changed_paths
             render = partial(markup.article_page, article, view)
-            self._add(path, render, revised if changed else article.published)
+            self._add(path, render, revised if changed else article.published, repr(article))
 
-    def _add(self, path: str, render: Callable[[], str], modified: datetime = SITE_LAUNCH) -> None:
-        self._routes[route_key(path)] = (render, modified)
+    def _add(
+        self,
+        path: str,
+        render: Callable[[], str],
+        modified: datetime = SITE_LAUNCH,
+        content: str | None = None,
+    ) -> None:
+        """`content`, when given, is what the ETag hashes: an article's ETag follows its text,
+        not the sidebars around it, so it survives edition changes elsewhere on the site."""
+        self._routes[route_key(path)] = (render, modified, content)
 
     def _home(self) -> str:
         links = "\n".join(
@@ -120,6 +132,10 @@ class DemoSite:
 {links}
 </ul></body></html>
 """
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:20]
 
 
 def http_date(local: datetime) -> str:

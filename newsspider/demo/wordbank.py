@@ -196,6 +196,32 @@ THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
 }
+GENERAL = (
+    "The announcement came a day after a cabinet meeting chaired by the president.",
+    "Officials did not give a timetable for the next steps.",
+    "The issue has been discussed several times in recent months.",
+    "Local media reported that preparations had begun weeks ago.",
+    "A statement issued after the meeting called the outcome a success.",
+    "The plan still needs the approval of the relevant authorities in {city}.",
+    "Critics have questioned whether the targets can be met within the budget.",
+    "The figures are higher than those recorded in the same period last year.",
+    "Provincial officials from {province} also took part in the discussions.",
+    "The decision was welcomed by business groups and trade associations.",
+    "Further meetings between experts are expected before the end of the month.",
+    "The ministry's website published the full text of the decision on {weekday}.",
+    "He added that cooperation with neighbouring countries would continue.",
+    "She said the government was following the matter closely.",
+    "No further details were released about the participants.",
+    "The initiative is part of a wider programme launched two years ago.",
+    "Similar measures were introduced in {province} province last spring.",
+    "Analysts said the move was expected and would have limited short-term effects.",
+    "Residents have been asked to follow official announcements.",
+    "The event was also attended by ambassadors of several countries.",
+    "A report on the results will be submitted to parliament.",
+    "The director of the provincial office said work would continue around the clock.",
+    "Officials hope the arrangement will serve as a model for other regions.",
+    "According to the organizers, registration remains open until {weekday}.",
+)
 QUOTES = (
     "We are determined to expand our relations in all fields",
     "This is an important step for the economy of the region",
@@ -262,19 +288,22 @@ class _Filler(dict[str, str]):
 
 
 def make_article_text(rng: random.Random, count: int, taken: set[str]) -> tuple[str, list[str]]:
-    """A title whose slug is not in `taken`, then `count` paragraphs on
-    the title's theme: a lead, then one to three sentences each, some quoting an official."""
+    """A title whose slug is not in `taken`, then up to `count` paragraphs on its theme: a lead,
+    then one to three sentences each (none repeated), some quoting an official."""
     while True:
         titles, leads, sentences = THEMES[rng.choice(sorted(THEMES))]
         filler = _Filler(rng)
         title = filler.fill(rng.choice(titles))
         if slugify(title) not in taken:
             break
+    unused = [*sentences, *GENERAL]
+    rng.shuffle(unused)
+    quotes = list(rng.sample(QUOTES, 2))
     paragraphs = [filler.fill(rng.choice(leads))]
-    while len(paragraphs) < count:
-        if rng.random() < 0.2:
-            paragraphs.append(f'"{rng.choice(QUOTES)}," {filler["official"]} said.')
+    while len(paragraphs) < count and unused:
+        if quotes and rng.random() < 0.15:
+            paragraphs.append(f'"{quotes.pop()}," {filler["official"]} said.')
             continue
-        chosen = rng.sample(sentences, min(len(sentences), rng.randint(1, 3)))
+        chosen = [unused.pop() for _ in range(min(len(unused), rng.randint(1, 3)))]
         paragraphs.append(" ".join(filler.fill(s) for s in chosen))
     return title, paragraphs
