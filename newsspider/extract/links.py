@@ -13,10 +13,16 @@ _NEXT_TEXT = re.compile(
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 # Without an article_url_pattern: a link whose path carries a number or a long slug.
 _ARTICLE_HINT = re.compile(r"\d{3,}|/[^/]*-[^/]*-[^/]*-[^/]*/?$")
+# Every list item counts this much, plus the words it shows besides its link.
+_ITEM_WEIGHT = 3
 
 
 def page_links(tree: HtmlElement, base_url: str) -> list[tuple[str, str]]:
     """(absolute URL without fragment, link text) of every followable link, in page order."""
+    return [(url, text) for _, url, text in _anchors(tree, base_url)]
+
+
+def _anchors(tree: HtmlElement, base_url: str) -> list[tuple[HtmlElement, str, str]]:
     links = []
     for anchor in tree.iter("a"):
         href = (anchor.get("href") or "").strip()
@@ -24,7 +30,7 @@ def page_links(tree: HtmlElement, base_url: str) -> list[tuple[str, str]]:
             continue
         url = urldefrag(urljoin(base_url, href))[0]
         if urlparse(url).scheme in ("http", "https"):
-            links.append((url, " ".join(anchor.text_content().split())))
+            links.append((anchor, url, " ".join(anchor.text_content().split())))
     return links
 
 
@@ -35,19 +41,66 @@ def article_links(
     pattern: re.Pattern[str] | None,
     allowed_domains: tuple[str, ...],
 ) -> list[str]:
-    """Article URLs on a listing page, deduplicated, in page order (newest first on portals)."""
-    seen: dict[str, None] = {}
-    for url, text in page_links(tree, base_url):
+    """Article URLs on a listing page: the main list first (newest first on portals), then
+    others such as a "most read" box; deduplicated."""
+    main, others = listing_links(tree, base_url, pattern=pattern, allowed_domains=allowed_domains)
+    return main + others
+
+
+def listing_links(
+    tree: HtmlElement,
+    base_url: str,
+    *,
+    pattern: re.Pattern[str] | None,
+    allowed_domains: tuple[str, ...],
+) -> tuple[list[str], list[str]]:
+    """(links of the page's main list, other article links).
+
+    The main list is the container whose items carry the most text besides their
+    links (dates, summaries): a sidebar of bare titles loses to it.
+    """
+    anchors: list[tuple[HtmlElement, str]] = []
+    for anchor, url, text in _anchors(tree, base_url):
         if url == base_url or not in_domains(url, allowed_domains):
             continue
-        if pattern is not None:
-            if pattern.search(url):
-                seen.setdefault(url)
-        elif len(text.split()) >= 4 and _ARTICLE_HINT.search(
-            urlparse(url).path + urlparse(url).query
-        ):
-            seen.setdefault(url)
-    return list(seen)
+        path = urlparse(url).path + urlparse(url).query
+        if pattern.search(url) if pattern else _looks_like_article(text, path):
+            anchors.append((anchor, url))
+    best = _main_container([a for a, _ in anchors])
+    main = [url for anchor, url in anchors if best is not None and _inside(anchor, best)]
+    main = list(dict.fromkeys(main))
+    others = [url for _, url in anchors if url not in main]
+    return main, list(dict.fromkeys(others))
+
+
+def _looks_like_article(text: str, path: str) -> bool:
+    return len(text.split()) >= 4 and bool(_ARTICLE_HINT.search(path))
+
+
+def _main_container(anchors: list[HtmlElement]) -> HtmlElement | None:
+    counts: dict[HtmlElement, int] = {}
+    for anchor in anchors:
+        for element in (anchor, *anchor.iterancestors()):
+            counts[element] = counts.get(element, 0) + 1
+    scores: dict[HtmlElement, float] = {}
+    for anchor in anchors:
+        item = anchor
+        while (parent := item.getparent()) is not None and counts.get(parent) == 1:
+            item = parent
+        container = item.getparent()
+        if container is not None:
+            scores[container] = scores.get(container, 0.0) + _ITEM_WEIGHT + _unlinked_words(item)
+    return max(scores, key=lambda c: scores[c]) if scores else None
+
+
+def _unlinked_words(item: HtmlElement) -> int:
+    total = len("".join(item.itertext()).split())
+    linked = sum(len("".join(a.itertext()).split()) for a in item.iter("a"))
+    return total - linked
+
+
+def _inside(element: HtmlElement, container: HtmlElement) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
 
 
 def next_page(tree: HtmlElement, base_url: str, page: int) -> str | None:
