@@ -48,8 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_DB,
         help=f"SQLite database (default: ./{DEFAULT_DB})",
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
-    common.add_argument("-q", "--quiet", action="store_true", help="show warnings and errors only")
+    common.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-v: info, -vv: debug)"
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", help="errors only; print nothing when all went well"
+    )
 
     parser = argparse.ArgumentParser(
         prog="newsspider", description="Crawl news sites into SQLite and publish feeds."

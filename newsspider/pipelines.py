@@ -7,6 +7,7 @@ counted in the crawl stats under `newsspider/...` and ends up in `crawl_runs`.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -63,6 +64,11 @@ class NormalizePipeline(_CrawlerPipeline):
         for name in _LIST_FIELDS:
             adapter[name] = list(
                 dict.fromkeys(v for v in map(clean_text, adapter.get(name) or []) if v)
+            )
+        if adapter.get("language"):
+            # `en-US`, `EN`, `en_GB` are all `en`: one code per language for queries and feeds.
+            adapter["language"] = (
+                re.split(r"[-_]", clean_text(adapter["language"]))[0].lower() or None
             )
         if adapter.get("news_id") is not None:
             adapter["news_id"] = clean_text(str(adapter["news_id"])) or None

@@ -90,3 +90,9 @@ def test_store_counts_new_unchanged_updated(crawler, tmp_path):
     db = Database(tmp_path / "news.db")
     assert db.get_article("mfa", "253326")["title"] == "Second title here"
     db.close()
+
+
+@pytest.mark.parametrize(("declared", "stored"), [("en-US", "en"), ("FA", "fa"), ("pt_BR", "pt")])
+def test_language_is_the_primary_code(crawler, declared, stored):
+    item = NormalizePipeline.from_crawler(crawler).process_item(_article(language=declared))
+    assert item.language == stored

@@ -27,7 +27,10 @@ def load_selected_config(args: argparse.Namespace) -> Config:
 
 
 def log_level(args: argparse.Namespace) -> str:
-    return "DEBUG" if args.verbose else "WARNING" if args.quiet else "INFO"
+    """Scrapy's log: warnings by default, -v info, -vv debug, -q errors only."""
+    if args.quiet:
+        return "ERROR"
+    return ("WARNING", "INFO", "DEBUG")[min(args.verbose, 2)]
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:

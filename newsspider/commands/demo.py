@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from newsspider.commands.crawl import crawl
 from newsspider.commands.export import export
 from newsspider.config import load_config
+
+# The three English markups and the Persian one.
+SECTIONS = ("alpha", "beta", "gamma", "fa")
+# The port newsspider/sites.toml points at.
+BUNDLED_PORT = 8765
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -19,11 +25,20 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         help="where the demo database and feeds go (default: ./demo-out)",
     )
     demo.add_argument("--port", type=int, default=0, help="demo server port (default: a free one)")
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help=f"only serve the demo site (default port {BUNDLED_PORT}, as in the bundled config) "
+        "until Ctrl-C",
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from newsspider.demo.config import demo_config_toml
     from newsspider.demo.server import DemoServer
+
+    if args.serve:
+        return serve_only(args.port or BUNDLED_PORT)
 
     workdir = Path(args.dir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -32,12 +47,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = str(workdir / "feeds")
     with DemoServer(port=args.port) as server:
         print(f"demo site: {server.base_url}/")
-        config_path.write_text(demo_config_toml(server.base_url), encoding="utf-8")
+        config_path.write_text(
+            demo_config_toml(server.base_url, sections=SECTIONS), encoding="utf-8"
+        )
         config = load_config(config_path)
         status = crawl(config, [], db, args)
         export(config, db, out, None, quiet=args.quiet)
     query = "select site, news_id, published, title from articles order by published desc limit 5"
     print(f"config:   {config_path.resolve()}")
-    print(f"feeds:    {Path(out).resolve()}")
-    print(f"try:      sqlite3 {db} '{query}'")
+    print(f"open:     {Path(out).resolve() / 'index.html'}")
+    print(f"query:    sqlite3 {db} '{query}'")
     return status
+
+
+def serve_only(port: int) -> int:
+    from newsspider.demo.server import DemoServer
+
+    with DemoServer(port=port) as server:
+        print(f"demo site: {server.base_url}/ (Ctrl-C to stop)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopped")
+    return 0
