@@ -20,8 +20,9 @@ from pathlib import Path
 
 from newsspider.extract import similarity as sim
 
-GROUND_TRUTH = Path("/work/shared/eval/aeb/ground-truth.json")
-SEED_ARTICLE = Path("/work/shared/seed/000_61320329d3b7a11e.txt")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GROUND_TRUTH = SHARED / "eval" / "aeb" / "ground-truth.json"
+SEED_ARTICLE = SHARED / "seed" / "000_61320329d3b7a11e.txt"
 # Different articles about the same event (ids are ground-truth key prefixes).
 SAME_STORY_GROUPS = [
     ("c7e39ac4", "dc7ccccc"),  # Sweden drops the Assange investigation

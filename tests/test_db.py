@@ -5,6 +5,7 @@ import pytest
 
 from newsspider.db import SCHEMA_VERSION, Database, Outcome
 from newsspider.errors import DatabaseError
+from tests.shared import SEED_ARTICLE
 
 T0 = "2025-10-27T04:22:21Z"
 T1 = "2025-10-28T00:00:00Z"
@@ -111,10 +112,7 @@ def test_crawl_run_is_recorded(db):
 
 
 def _seed_body():
-    from pathlib import Path
-
-    lines = Path(__file__).parents[1].joinpath("..", "shared", "seed", "000_61320329d3b7a11e.txt")
-    paragraphs = [p for p in lines.read_text(encoding="utf-8").split("\n") if p.strip()]
+    paragraphs = [p for p in SEED_ARTICLE.read_text(encoding="utf-8").split("\n") if p.strip()]
     return "\n\n".join(paragraphs[4:-5])
 
 

@@ -10,10 +10,11 @@ import pytest
 import trafilatura
 
 from newsspider.extract.generic import decode_html, extract_article
+from tests.shared import AEB
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "generic"
-AEB = ROOT.parent / "shared" / "eval" / "aeb"
+
 URL = "https://news.example.org/city/bridge-reopens"
 
 

@@ -12,8 +12,8 @@ from lxml import etree
 
 from newsspider.config import Config, parse_config
 from newsspider.db import Database
+from tests.shared import ATOM_RNC
 
-ATOM_RNC = Path("/work/shared/feeds/atom.rnc")
 BASE_URL = "https://feeds.example.org/news/"
 
 
