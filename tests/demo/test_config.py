@@ -39,7 +39,8 @@ def test_article_patterns_match_articles_only_and_id_patterns_find_the_id():
             url = BASE + article.url_path
             assert pattern.search(url), url
             if site.id_pattern:
-                assert re.search(site.id_pattern, url).group("id") == article.news_id
+                found = re.search(site.id_pattern, url)
+                assert found and found.group("id") == article.news_id
         for page in (1, 2, 3):
             assert not pattern.search(BASE + MARKUPS[section].listing_path(page))
         for path in MARKUPS[section].static_pages():
