@@ -11,6 +11,7 @@ import hashlib
 import html
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote
 
 from newsspider.demo.truth import ArticleTruth
 
@@ -33,6 +34,11 @@ CATEGORIES = (
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def share_param(url: str) -> str:
+    """A page URL as share buttons pass it, percent-encoded inside their query string."""
+    return quote(url, safe="")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ page is wrapped in the postback form with its __VIEWSTATE.
 
 from __future__ import annotations
 
-from newsspider.demo.layout import CATEGORIES, SectionView, esc, viewstate
+from newsspider.demo.layout import CATEGORIES, SectionView, esc, share_param, viewstate
 from newsspider.demo.truth import ArticleTruth
 
 SITE_NAME = "Alpha News Portal"
@@ -116,7 +116,7 @@ def _comment_form() -> str:
 
 def article_page(article: ArticleTruth, view: SectionView) -> str:
     action = article.url_path.removeprefix("/alpha/")
-    url = esc(view.absolute(article.url_path))
+    url = share_param(view.absolute(article.url_path))
     center = f"""<table class="NewsInfo" cellpadding="2" cellspacing="0">
 <tr><td class="InfoLabel">News ID :</td>
 <td><span id="{CTL}lblNewsID">{article.news_id}</span></td></tr>

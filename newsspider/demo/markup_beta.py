@@ -7,7 +7,7 @@ slug but no ID, and bodies come either as `<br>`-separated text or as `<p>`s.
 
 from __future__ import annotations
 
-from newsspider.demo.layout import CATEGORIES, SectionView, esc, summary
+from newsspider.demo.layout import CATEGORIES, SectionView, esc, share_param, summary
 from newsspider.demo.truth import ArticleTruth
 
 SITE_NAME = "Beta News Agency"
@@ -100,7 +100,7 @@ def _source(article: ArticleTruth) -> str:
 
 
 def article_page(article: ArticleTruth, view: SectionView) -> str:
-    url = view.absolute(article.url_path)
+    url = share_param(view.absolute(article.url_path))
     main = f"""<div class="news-item">
 <ol class="breadcrumb"><li><a href="{view.absolute("/beta/news")}">News</a></li></ol>
 <ul class="news-details list-inline">
@@ -116,9 +116,9 @@ def article_page(article: ArticleTruth, view: SectionView) -> str:
 {_source(article)}
 <div class="share-bar">
 <a class="btn-print" href="javascript:window.print()">Print</a>
-<a class="btn-share" href="https://twitter.com/share?url={esc(url)}">Share on X</a>
-<a class="btn-share" href="https://wa.me/?text={esc(url)}">WhatsApp</a>
-<a class="btn-share" href="https://telegram.me/share/url?url={esc(url)}">Telegram</a>
+<a class="btn-share" href="https://twitter.com/share?url={url}">Share on X</a>
+<a class="btn-share" href="https://wa.me/?text={url}">WhatsApp</a>
+<a class="btn-share" href="https://telegram.me/share/url?url={url}">Telegram</a>
 </div>
 <div class="comments">
 <h4>Send your comment</h4>

@@ -6,7 +6,7 @@ The ID is printed in Persian digits after «کد خبر :», the Jalali date aft
 
 from __future__ import annotations
 
-from newsspider.demo.layout import SectionView, esc
+from newsspider.demo.layout import SectionView, esc, share_param
 from newsspider.demo.persian import persian_digits
 from newsspider.demo.truth import ArticleTruth
 
@@ -96,7 +96,7 @@ def article_page(article: ArticleTruth, view: SectionView) -> str:
 </div>
 {_source(article)}
 <div class="share"><a href="/fa/print/{article.news_id}">نسخه چاپی</a>
-<a href="https://t.me/share/url?url={esc(view.absolute(article.url_path))}">تلگرام</a></div>
+<a href="https://t.me/share/url?url={share_param(view.absolute(article.url_path))}">تلگرام</a></div>
 <div class="comment-form"><div class="comment-title">نظرات</div>
 <form method="post" action="/fa/comment">
 <label>نام و نام خانوادگی</label><input name="name">

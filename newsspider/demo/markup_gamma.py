@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from newsspider.demo.layout import CATEGORIES, SectionView, esc, summary
+from newsspider.demo.layout import CATEGORIES, SectionView, esc, share_param, summary
 from newsspider.demo.truth import ArticleTruth
 
 SITE_NAME = "Gamma Press"
@@ -140,7 +140,8 @@ def article_page(article: ArticleTruth, view: SectionView) -> str:
 </div>
 {source}
 <div class="tools"><a href="/gamma/print/{article.news_id}" rel="nofollow">Print</a>
-<a href="https://www.linkedin.com/shareArticle?url={esc(view.absolute(article.url_path))}">Share</a>
+<a href="https://www.linkedin.com/shareArticle?url={share_param(view.absolute(article.url_path))}">
+Share</a>
 </div>
 <section class="comments" id="comments">
 <h2>Comments</h2>
