@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import html
 import http.client
 import threading
-import time
 from urllib.parse import quote, unquote
 
 import pytest
@@ -105,17 +105,14 @@ def test_stopped_server_refuses_connections():
         http.client.HTTPConnection("127.0.0.1", port, timeout=2).connect()
 
 
-def test_large_site_serves_fast():
-    started = time.perf_counter()
+def test_large_site_serves_every_sampled_article():
+    """The benchmark's site size; its speed is measured by bench/crawl.py, not here."""
     with DemoServer(articles_per_section=2000) as server:
-        built = time.perf_counter() - started
-        paths = [a.url_path for a in server.truth().articles()][::16]
+        articles = server.truth().articles()[::16]
         connection = http.client.HTTPConnection("127.0.0.1", server.port)
-        started = time.perf_counter()
-        for path in paths:
-            connection.request("GET", path)
-            assert connection.getresponse().read()
-        rate = len(paths) / (time.perf_counter() - started)
-    assert len(paths) == 500
-    assert built < 10
-    assert rate > 500, f"{rate:.0f} requests/s"
+        for article in articles:
+            connection.request("GET", article.url_path)
+            response = connection.getresponse()
+            assert response.status == 200
+            assert html.escape(article.title, quote=False).encode() in response.read()
+    assert len(articles) == 500
