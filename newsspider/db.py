@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,6 +93,7 @@ RUN_COLUMNS: dict[str, type] = {
     "errors": int,
     "duration_s": float,
 }
+_SHARED: dict[str, Database] = {}
 # How many articles sharing LSH bands are compared in full for a new article.
 _MAX_STORY_CANDIDATES = 20
 # A body shorter than this fraction of the stored one looks like an error page.
@@ -117,6 +119,10 @@ class Database:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        self._batch: tuple[int, float] | None = None  # (max items, max seconds) when batching
+        self._pending = 0
+        self._batch_started = 0.0
+        self._users = 0
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
@@ -133,17 +139,76 @@ class Database:
         return self.db.conn
 
     def close(self) -> None:
+        self.commit()
         self.db.close()
+
+    @classmethod
+    def shared(cls, path: str | Path) -> Database:
+        """One connection per database file and process, for the sites crawled together.
+
+        SQLite has one writer at a time: crawlers in one reactor thread must share
+        a connection, or one would wait forever on another's open batch.
+        """
+        key = str(Path(path).resolve())
+        database = _SHARED.get(key) or _SHARED.setdefault(key, cls(path))
+        database._users += 1
+        return database
+
+    def release(self) -> None:
+        """Give back a `shared` connection; the last user commits and closes it."""
+        self._users -= 1
+        if self._users <= 0:
+            _SHARED.pop(str(Path(self.path).resolve()), None)
+            self.close()
+
+    def batch_writes(self, max_items: int, max_seconds: float) -> None:
+        """Group writes into transactions of up to `max_items` items or `max_seconds`.
+
+        Each item still succeeds or fails whole (a savepoint); a crash loses at
+        most the open batch, never half an article.
+        """
+        self._batch = (max_items, max_seconds)
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self._pending = 0
+
+    def commit_if_due(self) -> None:
+        if (
+            self._batch
+            and self._pending
+            and time.monotonic() - self._batch_started >= self._batch[1]
+        ):
+            self.commit()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self._batch is None:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+            return
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._batch_started = time.monotonic()
+        self.conn.execute("SAVEPOINT item")
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK TO item")
+            self.conn.execute("RELEASE item")
             raise
-        self.conn.execute("COMMIT")
+        self.conn.execute("RELEASE item")
+        self._pending += 1
+        if self._pending >= self._batch[0]:
+            self.commit()
+        else:
+            self.commit_if_due()
 
     def _ensure_schema(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -194,13 +259,13 @@ class Database:
     # Articles ---------------------------------------------------------------
 
     def get_article(self, site: str, news_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute(
+        cursor = self.conn.execute(
             "SELECT * FROM articles WHERE site = ? AND news_id = ?", (site, news_id)
-        ).fetchone()
+        )
+        row = cursor.fetchone()
         if row is None:
             return None
-        names = [d[0] for d in self.conn.execute("SELECT * FROM articles LIMIT 0").description]
-        return dict(zip(names, row, strict=True))
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
     def upsert_article(self, record: Mapping[str, Any], now: str) -> str:
         """Insert or update one article; return an `Outcome`.
@@ -216,7 +281,7 @@ class Database:
                 signature = fingerprint(row.get("body_text") or "")
                 story = self._matching_story(signature) if signature else None
                 row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
-                self.db.table("articles").insert(row)
+                self._insert("articles", row)
                 self._store_fingerprint(row, signature)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
@@ -226,10 +291,24 @@ class Database:
                 return Outcome.SUSPECT
             self._insert_revision(old, row, now, suspect=False)
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
-            self.db.table("articles").update((row["site"], row["news_id"]), row)
+            self._update_article(row)
             if old["body_text"] != row.get("body_text"):
                 self._store_fingerprint(row, fingerprint(row.get("body_text") or ""))
             return Outcome.UPDATED
+
+    def _insert(self, table: str, row: Mapping[str, Any]) -> None:
+        """Plain INSERT: the per-item hot path skips sqlite-utils' table introspection."""
+        names = ", ".join(f'"{name}"' for name in row)
+        marks = ", ".join("?" * len(row))
+        self.conn.execute(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(row.values()))
+
+    def _update_article(self, row: Mapping[str, Any]) -> None:
+        values = {k: v for k, v in row.items() if k not in ("site", "news_id")}
+        assignments = ", ".join(f'"{name}" = ?' for name in values)
+        self.conn.execute(
+            f"UPDATE articles SET {assignments} WHERE site = ? AND news_id = ?",
+            [*values.values(), row["site"], row["news_id"]],
+        )
 
     def _matching_story(self, signature: Fingerprint) -> str | None:
         """The story of the most similar stored article sharing an LSH band, if similar enough."""
@@ -278,7 +357,7 @@ class Database:
             suspect=int(suspect),
             content_hash=kept["content_hash"],
         )
-        self.db.table("revisions").insert(revision)
+        self._insert("revisions", revision)
 
     def article_count(self, site: str | None = None) -> int:
         if site is None:

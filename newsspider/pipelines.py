@@ -15,6 +15,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.task import LoopingCall
 
 from newsspider.config import SiteConfig
 from newsspider.db import Database
@@ -117,13 +118,20 @@ class StorePipeline(_CrawlerPipeline):
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        self.db_path = crawler.settings.get("NEWSSPIDER_DB")
+        settings = crawler.settings
+        self.db_path = settings.get("NEWSSPIDER_DB")
         if not self.db_path:
             raise NotConfigured("NEWSSPIDER_DB is empty: set it to the SQLite database path")
+        self.commit_items = settings.getint("NEWSSPIDER_COMMIT_ITEMS", 100)
+        self.commit_seconds = settings.getfloat("NEWSSPIDER_COMMIT_SECONDS", 2.0)
         self.db: Database | None = None
+        self.committer: LoopingCall | None = None
 
     def open_spider(self) -> None:
-        self.db = Database(self.db_path)
+        self.db = Database.shared(self.db_path)
+        self.db.batch_writes(self.commit_items, self.commit_seconds)
+        self.committer = LoopingCall(self.db.commit_if_due)
+        self.committer.start(self.commit_seconds, now=False)
 
     def process_item(self, item: Any) -> Any:
         assert self.db is not None
@@ -134,5 +142,8 @@ class StorePipeline(_CrawlerPipeline):
         return item
 
     def close_spider(self) -> None:
+        if self.committer is not None and self.committer.running:
+            self.committer.stop()
         if self.db is not None:
-            self.db.close()
+            self.db.commit()
+            self.db.release()

@@ -78,11 +78,12 @@ class RunLog:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
-        db = Database(self.db_path)
+        db = Database.shared(self.db_path)
         try:
             self.run_id = db.start_run(spider.name, _iso(datetime.now(UTC)))
+            db.commit()
         finally:
-            db.close()
+            db.release()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
@@ -92,11 +93,12 @@ class RunLog:
         self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
         if self.run_id is None:
             return
-        db = Database(self.db_path)
+        db = Database.shared(self.db_path)
         try:
             db.finish_run(self.run_id, summary)
+            db.commit()
         finally:
-            db.close()
+            db.release()
 
 
 def _iso(moment: datetime) -> str:

@@ -14,6 +14,9 @@ SPIDER_LOADER_CLASS = "newsspider.spiderloader.SiteSpiderLoader"
 # ./newsspider.toml, then the bundled newsspider/sites.toml.
 NEWSSPIDER_CONFIG = None
 NEWSSPIDER_DB = "newsspider.db"
+# Articles are committed in batches of this many items or seconds, whichever comes first.
+NEWSSPIDER_COMMIT_ITEMS = 100
+NEWSSPIDER_COMMIT_SECONDS = 2.0
 
 USER_AGENT = f"newsspider/{__version__} (+https://github.com/newsspider/newsspider)"
 ROBOTSTXT_OBEY = True
