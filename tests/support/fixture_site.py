@@ -3,7 +3,7 @@
 `__BASE__` in served files becomes the server's own base URL, so sitemaps, feeds
 and canonical links are absolute as on a real site. A WordPress-like `/?p=N`
 shortlink serves the post whose `<body>` carries `postid-N`, as WordPress does
-with plain permalinks. Every request path is recorded in `requests`.
+with plain permalinks. Every request path is recorded in `requests`, user agents in `user_agents`.
 """
 
 from __future__ import annotations
@@ -33,11 +33,14 @@ class FixtureSite:
     def __init__(self, root: Path = WPSITE):
         self.root = root
         self.requests: list[str] = []
+        self.user_agents: set[str] = set()
         self.posts = _post_ids(root)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -80,6 +83,7 @@ class FixtureSite:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.requests.append(self.path)
+                site.user_agents.add(self.headers.get("User-Agent", ""))
                 found = site.resolve(self.path)
                 if found is None:
                     self.send_error(404)
