@@ -65,9 +65,7 @@ class GenericSpider(SiteSpider):
                 yield Request(url, callback=self.parse_feed, errback=self.count_error)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in sitemap_urls_from_robots(
-            response.text if isinstance(response, TextResponse) else ""
-        ):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield self.sitemap_request(url)
 
     def sitemap_request(self, url: str) -> Request:
