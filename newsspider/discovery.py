@@ -113,7 +113,6 @@ class Fetcher:
         self.timeout = timeout
         self.delay = delay
         self.obey_robots = obey_robots
-        self.fetched: list[str] = []
         self._robots: dict[str, RobotFileParser] = {}
         self._last = 0.0
 
@@ -140,7 +139,6 @@ class Fetcher:
         if wait > 0:
             time.sleep(wait)
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
-        self.fetched.append(url)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read(MAX_BYTES + 1)

@@ -102,8 +102,11 @@ def extract_file(path: str, url: str, site: SiteConfig | None, now: datetime) ->
         data = _read(path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         return {"path": path, "url": url, "error": f"cannot read: {exc}"}
+    html = decode_html(data)
+    if "<" not in html:
+        return {"path": path, "url": url, "error": "not an HTML page (empty or plain text)"}
     try:
-        return {"path": path, **extract_fields(decode_html(data), url, site, now)}
+        return {"path": path, **extract_fields(html, url, site, now)}
     except Exception as exc:  # one bad page must not stop a batch
         return {"path": path, "url": url, "error": f"cannot extract: {type(exc).__name__}: {exc}"}
 

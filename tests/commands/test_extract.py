@@ -40,11 +40,14 @@ def test_batch_keeps_order_reads_gzip_and_reports_errors_inline(tmp_path, capsys
     gz.write_bytes(gzip.compress(POST.read_bytes()))
     broken = tmp_path / "broken.html.gz"
     broken.write_bytes(b"not gzip at all")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
     entries = [
         {"path": str(gz), "url": POST_URL},
         {"path": str(tmp_path / "missing.html"), "url": "https://wp.example/x/"},
         {"path": str(broken)},
         {"path": str(POST), "url": POST_URL},
+        {"path": str(empty)},
     ]
     listing = tmp_path / "list.jsonl"
     listing.write_text("\n".join(json.dumps(e) for e in entries) + "\nnot json\n")
@@ -56,7 +59,8 @@ def test_batch_keeps_order_reads_gzip_and_reports_errors_inline(tmp_path, capsys
     assert "error" not in lines[0]
     assert "cannot read" in lines[1]["error"]
     assert "error" in lines[2]
-    assert lines[4] == {"path": None, "line": 5, "error": "not a JSON object with a 'path'"}
+    assert lines[4]["error"].startswith("not an HTML page")
+    assert lines[5] == {"path": None, "line": 6, "error": "not a JSON object with a 'path'"}
     for line in (lines[0], lines[3]):
         assert {"title", "body_text", "published", "authors", "language", "news_id"} <= set(line)
 
