@@ -55,8 +55,8 @@ def parse_sitemap(body: bytes) -> Sitemap:
                 Link(
                     url=loc,
                     title=_news_text(entry, "title"),
-                    published=_news_text(entry, "publication_date")
-                    or _child_text(entry, "lastmod"),
+                    # Only Google News dates: <lastmod> is when a page last changed.
+                    published=_news_text(entry, "publication_date"),
                 )
             )
     return Sitemap(is_index, links)

@@ -2,22 +2,26 @@
 
 Sitemaps come from the definition or robots.txt (indexes followed, Google News
 titles and dates kept as hints); feeds from the definition or `<link
-rel="alternate">` in listing pages; listing links by `article_url_pattern`.
+rel="alternate">` in listing pages; listing links by `article_url_pattern`. An
+article reached several ways (sitemap, feed, listing, with tracking parameters)
+is fetched once; its news ID follows `newsspider.discovery.derive_news_id`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urldefrag, urljoin, urlparse
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from newsspider.discovery import derive_news_id, feed_links
 from newsspider.extract.links import in_domains
+from newsspider.extract.metadata import strip_tracking
 from newsspider.extract.portal import parse_html
 from newsspider.extract.sitemaps import Link, parse_feed, parse_sitemap
 from newsspider.items import Article
@@ -25,16 +29,19 @@ from newsspider.spiders.base import SiteSpider
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 MAX_SITEMAPS = 50
-_FEED_TYPES = (
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/feed+json",
-    "application/json",
-)
+# Without an article_url_pattern, a sitemap page is an article when its path carries a
+# number or a long slug (as listing links must; see extract.links), so /about/ is not.
+_ARTICLE_PATH = re.compile(r"\d{3,}|/[^/]*-[^/]*-[^/]*-[^/]*/?$")
+# Dates a page gives less reliably than a sitemap or feed does: a guess from its text or URL.
+_WEAK_DATE_STEPS = (None, "htmldate")
 
 
 class GenericSpider(SiteSpider):
     sitemaps_followed = 0
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.seen_articles: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         async for request in super().start():
@@ -50,18 +57,15 @@ class GenericSpider(SiteSpider):
                 yield Request(robots, callback=self.parse_robots, errback=self.ignore_error)
 
     def parse_listing(self, response: Response, page: int) -> Iterator[Request]:
-        yield from super().parse_listing(response, page)
+        for request in super().parse_listing(response, page):
+            if request.callback != self.parse_article or self.first_visit(request.url):
+                yield request
         if page == 1 and isinstance(response, TextResponse) and not self.site.feeds:
-            tree = parse_html(response.text)
-            for link in tree.xpath("//link[@rel='alternate'][@href]"):
-                if (link.get("type") or "").lower() in _FEED_TYPES:
-                    url = urljoin(response.url, link.get("href"))
-                    yield Request(url, callback=self.parse_feed, errback=self.count_error)
+            for url in feed_links(parse_html(response.text), response.url):
+                yield Request(url, callback=self.parse_feed, errback=self.count_error)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in sitemap_urls_from_robots(
-            response.text if isinstance(response, TextResponse) else ""
-        ):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield self.sitemap_request(url)
 
     def sitemap_request(self, url: str) -> Request:
@@ -81,8 +85,8 @@ class GenericSpider(SiteSpider):
                 if self.sitemaps_followed < MAX_SITEMAPS:
                     self.sitemaps_followed += 1
                     yield self.sitemap_request(link.url)
-            elif self._is_article(link.url):
-                yield self.article_request(link)
+            elif self._is_article(link.url, sitemap=not link.title):
+                yield from self.article_request(link)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
@@ -90,31 +94,43 @@ class GenericSpider(SiteSpider):
         for link in parse_feed(response.body, content_type):
             url = urljoin(response.url, link.url)
             if in_domains(url, self.site.allowed_domains) and self._is_article(url):
-                yield self.article_request(Link(url, link.title, link.published, link.summary))
+                yield from self.article_request(Link(url, link.title, link.published, link.summary))
 
-    def article_request(self, link: Link) -> Request:
-        return Request(
-            link.url,
-            callback=self.parse_article,
-            errback=self.count_error,
-            cb_kwargs={"hint": link},
-        )
+    def article_request(self, link: Link) -> Iterator[Request]:
+        """The article's request with what the sitemap or feed said, unless already requested."""
+        if self.first_visit(link.url):
+            yield Request(
+                link.url,
+                callback=self.parse_article,
+                errback=self.count_error,
+                cb_kwargs={"hint": link},
+            )
+
+    def first_visit(self, url: str) -> bool:
+        """True the first time an article URL is seen, tracking parameters and fragment aside."""
+        key = strip_tracking(urldefrag(url)[0])
+        if key in self.seen_articles:
+            self.count("skipped/duplicate_url")
+            return False
+        self.seen_articles.add(key)
+        return True
 
     def build_article(self, response: TextResponse, hint: Link | None = None) -> Article:
         fields = self.extract_fields(response)
         steps = fields["extracted_by"]
         if hint is not None:
-            for field, value in (("title", hint.title), ("published_raw", hint.published)):
-                if value and not fields.get(field):
-                    fields[field], steps[field] = value, "sitemap-or-feed"
-        if not fields.get("news_id"):
-            canonical = fields.get("canonical_url") or response.url
-            fields["news_id"], steps["news_id"] = url_hash_id(canonical), "url-hash"
+            apply_hint(fields, hint)
+        fields["news_id"], steps["news_id"] = derive_news_id(
+            fields, response.url, id_pattern=self.site.id_pattern, html=response.text
+        )
         return Article(**self.base_article(response), **fields)
 
-    def _is_article(self, url: str) -> bool:
+    def _is_article(self, url: str, *, sitemap: bool = False) -> bool:
+        """By `article_url_pattern`; without one, feed and Google News entries are articles."""
         pattern = self.article_pattern
-        return pattern is None or bool(pattern.search(url))
+        if pattern is not None:
+            return bool(pattern.search(url))
+        return not sitemap or bool(_ARTICLE_PATH.search(urlparse(url).path))
 
     def _sitemap_body(self, response: Response) -> bytes | None:
         body = response.body
@@ -129,8 +145,14 @@ class GenericSpider(SiteSpider):
         """robots.txt is optional: a failure to fetch it is no error of the site."""
 
 
-def url_hash_id(url: str) -> str:
-    """A stable news ID from a URL: its scheme-less, fragment-less form, hashed."""
-    parts = urlparse(url)
-    key = f"{parts.netloc.lower()}{parts.path}{'?' + parts.query if parts.query else ''}"
-    return "u" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+def apply_hint(fields: dict[str, Any], hint: Link) -> None:
+    """What a sitemap or feed said fills the gaps of the page.
+
+    A Google News or feed date beats a date guessed from the page's text or URL;
+    the page's own metadata and selectors beat both.
+    """
+    steps = fields["extracted_by"]
+    if hint.title and not fields.get("title"):
+        fields["title"], steps["title"] = hint.title, "sitemap-or-feed"
+    if hint.published and steps.get("published_raw") in _WEAK_DATE_STEPS:
+        fields["published_raw"], steps["published_raw"] = hint.published, "sitemap-or-feed"

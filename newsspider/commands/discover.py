@@ -1,0 +1,99 @@
+"""`newsspider discover URL`: print a ready site definition for a news site, with the reasons."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from newsspider.commands import EXIT_OK
+from newsspider.discovery import Fetcher, SiteGuess, discover
+from newsspider.settings import USER_AGENT
+
+SAMPLE_URLS = 3
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    command = add(
+        "discover",
+        cmd_discover,
+        "fetch a site's home page, robots.txt, sitemaps and feeds; print a TOML site definition",
+    )
+    command.add_argument("url", metavar="URL", help="the site's home page")
+    command.add_argument(
+        "--delay", type=float, default=0.5, help="seconds between requests (default: 0.5)"
+    )
+    command.add_argument(
+        "--timeout", type=float, default=15.0, help="seconds per request (default: 15)"
+    )
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    fetcher = Fetcher(USER_AGENT, timeout=args.timeout, delay=args.delay)
+    print(render_definition(discover(args.url, fetcher)), end="")
+    return EXIT_OK
+
+
+def render_definition(guess: SiteGuess) -> str:
+    """The guess as a `[sites.NAME]` table that `load_config` accepts, reasons as comments."""
+    found = guess.found
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"# Written by `newsspider discover {guess.url}` on {now}.",
+        f"# Check it with `newsspider check-site {guess.name} --config THIS_FILE`.",
+        "",
+        f"[sites.{guess.name}]",
+        f"kind = {_toml(guess.kind)}  # {guess.kind_reason}",
+    ]
+    if guess.title:
+        lines.append(f"title = {_toml(guess.title)}")
+    lines.append(f"start_urls = {_toml([guess.url])}  # the home page: its article links are read")
+    if guess.language:
+        lines.append(f"language = {_toml(guess.language)}  # from the page's language tag")
+    if guess.timezone:
+        lines.append(f"timezone = {_toml(guess.timezone)}  # the language tag names one zone")
+    else:
+        lines.append('timezone = "UTC"  # TODO: the IANA zone of the newsroom (dates without one)')
+    lines += _pattern_lines(guess)
+    if found.sitemaps:
+        origin = "robots.txt" if guess.robots_sitemaps else "the default /sitemap.xml"
+        lines.append(f"sitemaps = {_toml(found.sitemaps)}  # from {origin}")
+        for news in found.news_sitemaps:
+            lines.append(f"# {news} is a Google News sitemap: its titles and dates are used")
+    else:
+        lines.append("# no sitemap found")
+    if found.feeds:
+        lines.append(f'feeds = {_toml(found.feeds)}  # <link rel="alternate"> on the home page')
+    else:
+        lines.append("# no feed announced on the home page")
+    lines += [f"# note: {note}" for note in found.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _pattern_lines(guess: SiteGuess) -> list[str]:
+    total = len(guess.found.urls)
+    if not guess.article_pattern:
+        return [
+            f"# no common article URL shape among {total} links seen: without a pattern, a link"
+            " counts as an article when its text has four words and its path a number or slug"
+        ]
+    pattern = re.compile(guess.article_pattern)
+    examples = [u for u in guess.found.urls if pattern.search(urlsplit(u).path)][:SAMPLE_URLS]
+    lines = [
+        f"article_url_pattern = {_toml(guess.article_pattern)}"
+        f"  # matches {guess.pattern_matches} of {total} article-looking URLs seen",
+        *(f"#   e.g. {url}" for url in examples),
+    ]
+    if guess.id_pattern:
+        lines.append(f"id_pattern = {_toml(guess.id_pattern)}  # the number in article URLs")
+    else:
+        lines.append("# no number in article URLs: news IDs will be a hash of the canonical URL")
+    return lines
+
+
+def _toml(value: object) -> str:
+    """A TOML string or array of strings (JSON's escapes are valid TOML basic strings)."""
+    return json.dumps(value, ensure_ascii=False)
