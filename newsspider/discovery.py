@@ -8,7 +8,6 @@ obeyed), so a user can try a site in seconds. What a page says is still read by
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 import urllib.error
@@ -41,36 +40,6 @@ class FetchError(NewsspiderError):
 
 
 # ---- identity --------------------------------------------------------------------------------
-
-
-def url_hash_id(url: str) -> str:
-    """A stable news ID from a URL: its scheme-less, fragment-less form, hashed."""
-    parts = urlsplit(url)
-    key = f"{parts.netloc.lower()}{parts.path}{'?' + parts.query if parts.query else ''}"
-    return "u" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-def derive_news_id(
-    fields: dict[str, Any], url: str, *, id_pattern: str | None, html: str
-) -> tuple[str, str]:
-    """The news ID and the step that gave it, in the documented order.
-
-    The `id` group of the site's `id_pattern` over the URL; else what the extraction
-    chain found (a site selector, a portal label, JSON-LD `identifier`); else a
-    `News ID` label on the page; else a hash of the canonical URL. Never the fetch
-    time: the same article always gets the same ID.
-    """
-    if id_pattern:
-        found = re.search(id_pattern, url)
-        if found and found.group("id"):
-            return found.group("id"), "url"
-    if fields.get("news_id"):
-        return str(fields["news_id"]), fields.get("extracted_by", {}).get("news_id", "page")
-    labelled = find_labelled(parse_html(html)).news_id
-    if labelled:
-        return labelled, "label"
-    canonical = fields.get("canonical_url") or url
-    return url_hash_id(strip_tracking(canonical)), "url-hash"
 
 
 # ---- fetching --------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from typing import Any
 
 from newsspider.commands import EXIT_OK, load_selected_config
 from newsspider.config import SiteConfig
-from newsspider.discovery import derive_news_id
 from newsspider.errors import NewsspiderError
 from newsspider.extract.chain import extract_page
 from newsspider.extract.dates import parse_date, to_iso_utc
@@ -113,16 +112,7 @@ def extract_file(path: str, url: str, site: SiteConfig | None, now: datetime) ->
 
 def extract_fields(html: str, url: str, site: SiteConfig | None, now: datetime) -> dict[str, Any]:
     """What a crawl would store for this page: chain fields, news ID, UTC date."""
-    fields = extract_page(
-        html,
-        url,
-        kind=site.kind if site else "generic",
-        selectors=site.selectors if site else {},
-    )
-    steps = fields["extracted_by"]
-    fields["news_id"], steps["news_id"] = derive_news_id(
-        fields, url, id_pattern=site.id_pattern if site else None, html=html
-    )
+    fields = extract_page(html, url, site)
     moment = parse_date(
         fields.get("published_raw"),
         timezone=site.timezone if site else "UTC",
@@ -130,9 +120,6 @@ def extract_fields(html: str, url: str, site: SiteConfig | None, now: datetime) 
         dayfirst=site.dayfirst if site else False,
     )
     fields["published"] = to_iso_utc(moment) if moment else None
-    # As in a crawl: a language the page declares beats the site's; the site's beats a guess.
-    if site and site.language and steps.get("language") in (None, "langid"):
-        fields["language"], steps["language"] = site.language, "config"
     fields["url"] = url
     return {name: fields.get(name) for name in OUTPUT_FIELDS}
 

@@ -64,6 +64,7 @@ def extract_article(
     selectors: dict[str, str] | None = None,
     known: dict[str, Any] | None = None,
     tree: lxml.html.HtmlElement | None = None,
+    detect_language: bool = True,
 ) -> dict[str, Any]:
     """Extract every article field from one page; fields not found are None (lists: empty).
 
@@ -82,7 +83,7 @@ def extract_article(
         key = METADATA_KEYS.get(field, field)
         if not article[field] and metadata.get(key):
             _set(article, field, metadata[key], sources.get(key, "meta"))
-    _fill_generic(article, text, url, tree, metadata)
+    _fill_generic(article, text, url, tree, metadata, detect_language=detect_language)
     return article
 
 
@@ -147,7 +148,13 @@ def _set_selected_body(article: dict[str, Any], matches: list[Any]) -> None:
 
 
 def _fill_generic(
-    article: dict[str, Any], html: str, url: str, tree: Any, metadata: dict[str, Any]
+    article: dict[str, Any],
+    html: str,
+    url: str,
+    tree: Any,
+    metadata: dict[str, Any],
+    *,
+    detect_language: bool,
 ) -> None:
     if not article["body_text"]:
         body = extract_body(html, url, tree=tree, metadata=metadata)
@@ -158,7 +165,7 @@ def _fill_generic(
         published = find_published(html, url, tree=tree, metadata=metadata)
         if published:
             _set(article, "published_raw", published, "htmldate")
-    if not article["language"] and article["body_text"]:
+    if detect_language and not article["language"] and article["body_text"]:
         language, _ = py3langid.classify(article["body_text"][:LANGUAGE_SAMPLE])
         _set(article, "language", language, "langid")
 

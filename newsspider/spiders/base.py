@@ -82,18 +82,8 @@ class SiteSpider(Spider):
         raise NotImplementedError
 
     def extract_fields(self, response: TextResponse) -> dict[str, Any]:
-        """Every field the extraction chain finds (see `extracted_by`); a URL news ID wins."""
-        fields = extract_page(
-            response.text, response.url, kind=self.site.kind, selectors=self.site.selectors
-        )
-        steps = fields["extracted_by"]
-        url_id = self.id_from_url(response.url)
-        if url_id:
-            fields["news_id"], steps["news_id"] = url_id, "url"
-        # A language the page declares beats the site's; the site's beats a guess.
-        if self.site.language and steps.get("language") in (None, "langid"):
-            fields["language"], steps["language"] = self.site.language, "config"
-        return fields
+        """Every field the extraction chain finds for this site (see `extracted_by`)."""
+        return extract_page(response.text, response.url, self.site)
 
     def base_article(self, response: TextResponse) -> dict[str, Any]:
         """Fields every article gets from the response itself."""
@@ -107,12 +97,6 @@ class SiteSpider(Spider):
             "http_etag": etag.decode("latin-1") if etag else None,
             "http_last_modified": last_modified.decode("latin-1") if last_modified else None,
         }
-
-    def id_from_url(self, url: str) -> str | None:
-        if not self.site.id_pattern:
-            return None
-        found = re.search(self.site.id_pattern, url)
-        return found.group("id") if found else None
 
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:

@@ -4,7 +4,7 @@ Sitemaps come from the definition or robots.txt (indexes followed, Google News
 titles and dates kept as hints); feeds from the definition or `<link
 rel="alternate">` in listing pages; listing links by `article_url_pattern`. An
 article reached several ways (sitemap, feed, listing, with tracking parameters)
-is fetched once; its news ID follows `newsspider.discovery.derive_news_id`.
+is fetched once; its news ID follows `newsspider.extract.chain.extract_page`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from newsspider.discovery import derive_news_id, feed_links
+from newsspider.discovery import feed_links
 from newsspider.extract.links import in_domains
 from newsspider.extract.metadata import strip_tracking
 from newsspider.extract.portal import parse_html
@@ -117,12 +117,8 @@ class GenericSpider(SiteSpider):
 
     def build_article(self, response: TextResponse, hint: Link | None = None) -> Article:
         fields = self.extract_fields(response)
-        steps = fields["extracted_by"]
         if hint is not None:
             apply_hint(fields, hint)
-        fields["news_id"], steps["news_id"] = derive_news_id(
-            fields, response.url, id_pattern=self.site.id_pattern, html=response.text
-        )
         return Article(**self.base_article(response), **fields)
 
     def _is_article(self, url: str, *, sitemap: bool = False) -> bool:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from newsspider.config import parse_config
 from newsspider.demo.config import ARTICLE_URL_PATTERNS, DAYFIRST, ID_PATTERNS
 from newsspider.extract.chain import extract_page
 from newsspider.extract.dates import parse_date
@@ -24,6 +25,14 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "portal"
 ARTICLES = sorted(p.stem for p in FIXTURES.glob("*_article_*.html"))
 LISTINGS = sorted(p.stem for p in FIXTURES.glob("*_listing.html"))
 TEHRAN = ZoneInfo("Asia/Tehran")
+
+
+def _site(section):
+    table = {"kind": "portal", "start_urls": ["http://demo.newsspider.test/"]}
+    table.update(timezone="Asia/Tehran", dayfirst=section in DAYFIRST)
+    if section in ID_PATTERNS:
+        table["id_pattern"] = ID_PATTERNS[section]
+    return parse_config({"sites": {section: table}}, "demo.toml").sites[section]
 
 
 def _load(name):
@@ -40,10 +49,8 @@ def test_fixture_set_covers_every_markup():
 def test_article_fields_match_ground_truth(name):
     html, truth = _load(name)
     section = name.split("_")[0]
-    fields = extract_page(html, truth["url"], kind="portal", selectors={})
-    pattern = ID_PATTERNS.get(section)
-    news_id = re.search(pattern, truth["url"]).group("id") if pattern else fields["news_id"]
-    assert news_id == truth["news_id"]
+    fields = extract_page(html, truth["url"], _site(section))
+    assert fields["news_id"] == truth["news_id"]
     assert clean_text(fields["title"]) == truth["title"]
     assert clean_text(fields["published_raw"]) == truth["published_raw"]
     assert fields.get("source") == truth["source"]

@@ -5,8 +5,9 @@ from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newsspider.config import parse_config
-from newsspider.discovery import derive_news_id, feed_links, url_hash_id
+from newsspider.discovery import feed_links
 from newsspider.extract.chain import extract_page
+from newsspider.extract.ids import url_hash_id
 from newsspider.extract.portal import parse_html
 from newsspider.extract.sitemaps import Link, parse_sitemap
 from newsspider.spiders import spider_class_for
@@ -156,29 +157,41 @@ def test_a_hint_title_fills_a_missing_one():
 # ---- news IDs ----------------------------------------------------------------------------------
 
 LABELLED = "<html><body><h1>T</h1><div>News ID : 253326</div></body></html>"
+JSONLD_ID = (
+    '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+    '"headline": "H", "identifier": "ld-9"}</script></head><body><p>x</p></body></html>'
+)
 
 
-def test_news_id_order_pattern_then_page_then_label_then_hash():
+def _site(kind="generic", **keys):
+    table = {"kind": kind, "start_urls": [BASE + "/"], "timezone": "UTC", **keys}
+    return parse_config({"sites": {"s": table}}, "t.toml").sites["s"]
+
+
+def _news_id(html, url, site):
+    fields = extract_page(html, url, site)
+    return fields["news_id"], fields["extracted_by"]["news_id"]
+
+
+def test_news_id_order_pattern_then_page_then_hash():
     url = BASE + "/?p=123"
-    chain = {"news_id": "ld-9", "extracted_by": {"news_id": "jsonld"}}
-    assert derive_news_id(chain, url, id_pattern=r"p=(?P<id>\d+)", html=LABELLED) == ("123", "url")
-    assert derive_news_id(chain, url, id_pattern=r"/n/(?P<id>\d+)", html=LABELLED) == (
-        "ld-9",
-        "jsonld",
-    )
-    assert derive_news_id({}, url, id_pattern=None, html=LABELLED) == ("253326", "label")
-    assert derive_news_id({}, url, id_pattern=None, html="<p>x</p>") == (
-        url_hash_id(url),
-        "url-hash",
-    )
+    assert _news_id(LABELLED, url, _site(id_pattern=r"p=(?P<id>\d+)")) == ("123", "url")
+    assert _news_id(LABELLED, url, _site(id_pattern=r"/n/(?P<id>\d+)")) == ("253326", "label")
+    assert _news_id(JSONLD_ID, url, _site()) == ("ld-9", "jsonld")
+    assert _news_id("<p>x</p>", url, _site()) == (url_hash_id(url), "url-hash")
+
+
+def test_portal_pages_get_no_hash_id():
+    assert extract_page("<p>x</p>", BASE + "/a", _site("portal"))["news_id"] is None
 
 
 def test_hash_ids_are_stable_and_come_from_the_canonical_url():
-    fields = {"canonical_url": BASE + "/2025/10/25/port/"}
+    canonical = (
+        '<html><head><link rel="canonical" href="/2025/10/25/port/"></head><body></body></html>'
+    )
     tracked = BASE + "/2025/10/25/port/?utm_source=home"
-    found = derive_news_id(fields, tracked, id_pattern=None, html="")
-    assert found == derive_news_id({}, tracked, id_pattern=None, html="")
-    assert found == (url_hash_id(BASE + "/2025/10/25/port/"), "url-hash")
+    assert _news_id(canonical, tracked, _site()) == _news_id("<p>x</p>", tracked, _site())
+    assert _news_id(canonical, tracked, _site())[0] == url_hash_id(BASE + "/2025/10/25/port/")
     assert url_hash_id("http://WP.example/a") == url_hash_id("https://wp.example/a#top")
     assert url_hash_id(BASE + "/a") != url_hash_id(BASE + "/b")
 
@@ -195,15 +208,15 @@ PAGE = """<html><head>
 
 
 def test_site_selector_beats_jsonld_beats_generic():
-    selected = extract_page(PAGE, BASE + "/a/", kind="generic", selectors={"title": "p.kicker"})
+    selected = extract_page(PAGE, BASE + "/a/", _site(selectors={"title": "p.kicker"}))
     assert (selected["title"], selected["extracted_by"]["title"]) == (
         "From the selector",
         "selector",
     )
-    metadata = extract_page(PAGE, BASE + "/a/", kind="generic", selectors={})
+    metadata = extract_page(PAGE, BASE + "/a/", _site())
     assert (metadata["title"], metadata["extracted_by"]["title"]) == ("From JSON-LD", "jsonld")
     bare = PAGE.split("<script", 1)[0] + PAGE.split("</script>", 1)[1]
-    generic = extract_page(bare, BASE + "/a/", kind="generic", selectors={})
+    generic = extract_page(bare, BASE + "/a/", _site())
     assert (generic["title"], generic["extracted_by"]["title"]) == ("From the heading", "html")
     assert metadata["extracted_by"]["published_raw"] == "jsonld"
     assert generic["extracted_by"].get("published_raw") != "jsonld"
