@@ -40,7 +40,7 @@ class FeedBuilder:
         self.skipped: dict[tuple[str, str], Skipped] = {}
 
     def build(self, spec: FeedSpec, limit: int, selection: Selection | None = None) -> Feed:
-        """The feed of `spec` with at most `limit` entries (from `selection`, default the spec's)."""
+        """The feed of `spec`, at most `limit` entries (from `selection`, default the spec's)."""
         return Feed(
             name=spec.name,
             id=tag_uri(self.host, spec.name),

@@ -96,7 +96,9 @@ def _saved_query(config: Config, family: FeedFamily, query: str) -> str:
     try:
         return fts_query(query)
     except BadQueryError as exc:
-        raise ConfigError(config.path, str(exc), key=f"feeds.families.{family.name}.query") from None
+        raise ConfigError(
+            config.path, str(exc), key=f"feeds.families.{family.name}.query"
+        ) from None
 
 
 def _common_language(config: Config, sites: tuple[str, ...]) -> str | None:

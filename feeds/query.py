@@ -17,6 +17,8 @@ FEED_COLUMNS = (
     "source", "published", "language", "authors", "categories", "first_seen", "updated",
     "story_id",
 )  # fmt: skip
+
+
 def open_readonly(path: str | Path) -> sqlite3.Connection:
     """A read-only connection that waits for writers instead of failing."""
     db_path = Path(path)

@@ -19,9 +19,13 @@ from newsspider.extract.text import search_form
 # The longest full-text query accepted (characters, after normalization).
 MAX_QUERY_CHARS = 200
 INDEXED_COLUMNS = ("language", "source")
+# A letter or digit: a "word" without one (punctuation) holds no token to search for.
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site)\b")
 # The date a feed is sorted by; the same expression as the indexes', so they are used.
 SORT_DATE = "COALESCE(julianday(a.published), julianday(a.first_seen))"
+# The index newsspider.db creates on articles(story_id) (sqlite-utils' naming).
+STORY_INDEX = "idx_articles_story_id"
 NEWEST_FIRST = "ORDER BY " + _KEY_COLUMNS.sub(r"a.\1", NEWEST_FIRST_KEY)
 
 
@@ -35,7 +39,7 @@ def fts_query(text: str) -> str:
     Words are normalized like the index (`search_form`) and each is quoted, so no
     character of the query can be read as FTS5 syntax.
     """
-    words = search_form(text).split()
+    words = [word for word in search_form(text).split() if _WORD_CHARACTER.search(word)]
     if not words:
         raise BadQueryError("the query has no words to search for")
     if sum(len(word) for word in words) > MAX_QUERY_CHARS:
@@ -73,14 +77,20 @@ class Selection:
         if self.label:
             # The label's rows drive the loop: only matching articles are read.
             source = "article_labels AS l CROSS JOIN articles AS a"
-            where = ["l.kind = ?", "l.label = ?", "a.site = l.site", "a.news_id = l.news_id"] + where
+            where = [
+                "l.kind = ?",
+                "l.label = ?",
+                "a.site = l.site",
+                "a.news_id = l.news_id",
+                *where,
+            ]
             params = [*self.label, *params]
         sql = f"SELECT {_select_list(columns)} FROM {source} WHERE {' AND '.join(where)}"
         return f"{sql} {NEWEST_FIRST}", params
 
     def story_copies_sql(self) -> tuple[str, list[Any]]:
         """The copies of one story (`?` last) in this selection: site, news_id, sort date."""
-        where, params = self._conditions()
+        where, params = self._conditions(per_row=True)
         if self.label:
             where.append(
                 "EXISTS (SELECT 1 FROM article_labels AS l WHERE l.kind = ? AND l.label = ? "
@@ -88,10 +98,12 @@ class Selection:
             )
             params.extend(self.label)
         where.append("a.story_id = ?")
-        sql = f"SELECT a.site, a.news_id, {SORT_DATE} FROM articles AS a WHERE {' AND '.join(where)}"
+        # A story has a handful of copies: find them by story, whatever else the feed selects.
+        source = f"articles AS a INDEXED BY {STORY_INDEX}"
+        sql = f"SELECT a.site, a.news_id, {SORT_DATE} FROM {source} WHERE {' AND '.join(where)}"
         return sql, params
 
-    def _conditions(self) -> tuple[list[str], list[Any]]:
+    def _conditions(self, *, per_row: bool = False) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         if len(self.sites) == 1 and not (self.columns or self.label or self.match):
@@ -103,7 +115,14 @@ class Selection:
         for name, value in self.columns:
             where.append(f"a.{name} = ?")
             params.append(value)
-        if self.match:
+        if self.match and per_row:
+            # Checks the given rows only, instead of running the whole search again.
+            where.append(
+                "EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+                "AND articles_fts.rowid = a.rowid)"
+            )
+            params.append(self.match)
+        elif self.match:
             where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(self.match)
         if self.since:

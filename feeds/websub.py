@@ -41,5 +41,5 @@ def _publish(hub: str, url: str, timeout: float) -> None:
         headers={"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
     )
     # Any 2xx is success (hubs answer 202 or 204); urlopen raises HTTPError otherwise.
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         response.read()
