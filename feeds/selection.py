@@ -24,6 +24,10 @@ _WORD_CHARACTER = re.compile(r"[^\W_]")
 _KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site)\b")
 # The date a feed is sorted by; the same expression as the indexes', so they are used.
 SORT_DATE = "COALESCE(julianday(a.published), julianday(a.first_seen))"
+# The same order over article_labels' copy of the key (its index article_labels_newest).
+LABEL_NEWEST_FIRST = (
+    "ORDER BY l.sort_date DESC, length(l.news_id) DESC, l.news_id DESC, l.site"
+)
 # The index newsspider.db creates on articles(story_id) (sqlite-utils' naming).
 STORY_INDEX = "idx_articles_story_id"
 NEWEST_FIRST = "ORDER BY " + _KEY_COLUMNS.sub(r"a.\1", NEWEST_FIRST_KEY)
@@ -75,18 +79,16 @@ class Selection:
         where, params = self._conditions()
         source = "articles AS a"
         if self.label:
-            # The label's rows drive the loop: only matching articles are read.
+            # The label's rows, newest first, drive the loop: only its articles are read.
             source = "article_labels AS l CROSS JOIN articles AS a"
-            where = [
-                "l.kind = ?",
-                "l.label = ?",
-                "a.site = l.site",
-                "a.news_id = l.news_id",
-                *where,
-            ]
-            params = [*self.label, *params]
+            label_where = ["l.kind = ?", "l.label = ?", "a.site = l.site", "a.news_id = l.news_id"]
+            label_params: list[Any] = [*self.label]
+            if self.since:
+                label_where.append("l.sort_date >= julianday(?)")
+                label_params.append(self.since.isoformat())
+            where, params = [*label_where, *where], [*label_params, *params]
         sql = f"SELECT {_select_list(columns)} FROM {source} WHERE {' AND '.join(where)}"
-        return f"{sql} {NEWEST_FIRST}", params
+        return f"{sql} {LABEL_NEWEST_FIRST if self.label else NEWEST_FIRST}", params
 
     def story_copies_sql(self) -> tuple[str, list[Any]]:
         """The copies of one story (`?` last) in this selection: site, news_id, sort date."""

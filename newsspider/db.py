@@ -106,18 +106,21 @@ _FEED_INDEXES = (
     f"CREATE INDEX IF NOT EXISTS articles_feed_language ON articles (language, {NEWEST_FIRST_KEY})",
     f"CREATE INDEX IF NOT EXISTS articles_feed_source ON articles (source, {NEWEST_FIRST_KEY})",
     "CREATE TABLE IF NOT EXISTS article_labels (kind TEXT NOT NULL, label TEXT NOT NULL, "
-    "site TEXT NOT NULL, news_id TEXT NOT NULL, PRIMARY KEY (kind, label, site, news_id)) "
-    "WITHOUT ROWID",
+    "site TEXT NOT NULL, news_id TEXT NOT NULL, sort_date REAL, "
+    "PRIMARY KEY (kind, label, site, news_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS article_labels_newest ON article_labels (kind, label, "
+    "sort_date DESC, length(news_id) DESC, news_id DESC, site)",
     "CREATE INDEX IF NOT EXISTS article_labels_article ON article_labels (site, news_id)",
 )
 
 
 def _insert_labels(kind: str, column: str, source: str = "") -> str:
-    """Labels of the article row `new`, trimmed and lower-cased (feeds match them so);
-    a malformed list column yields none instead of failing the write."""
+    """Labels of the article row `new`, trimmed and lower-cased (feeds match them so), with
+    its feed date so a label's feed walks an index; a malformed list column yields none."""
     return (
-        "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id) "
-        f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id FROM {source}"
+        "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id, sort_date) "
+        f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id, "
+        f"COALESCE(julianday(new.published), julianday(new.first_seen)) FROM {source}"
         f"json_each(CASE WHEN json_valid(new.{column}) THEN new.{column} ELSE '[]' END) "
         "WHERE type = 'text' AND trim(value) != '';"
     )
@@ -129,8 +132,8 @@ _DELETE_OLD_LABELS = "DELETE FROM article_labels WHERE site = old.site AND news_
 _LABEL_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS articles_labels_insert AFTER INSERT ON articles "
     f"BEGIN {_INSERT_NEW_LABELS} END",
-    "CREATE TRIGGER IF NOT EXISTS articles_labels_update AFTER UPDATE OF categories, tags "
-    f"ON articles BEGIN {_DELETE_OLD_LABELS} {_INSERT_NEW_LABELS} END",
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_update AFTER UPDATE OF categories, tags, "
+    f"published, first_seen ON articles BEGIN {_DELETE_OLD_LABELS} {_INSERT_NEW_LABELS} END",
     "CREATE TRIGGER IF NOT EXISTS articles_labels_delete AFTER DELETE ON articles "
     f"BEGIN {_DELETE_OLD_LABELS} END",
 )
