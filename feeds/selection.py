@@ -25,9 +25,7 @@ _KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site)\b")
 # The date a feed is sorted by; the same expression as the indexes', so they are used.
 SORT_DATE = "COALESCE(julianday(a.published), julianday(a.first_seen))"
 # The same order over article_labels' copy of the key (its index article_labels_newest).
-LABEL_NEWEST_FIRST = (
-    "ORDER BY l.sort_date DESC, length(l.news_id) DESC, l.news_id DESC, l.site"
-)
+LABEL_NEWEST_FIRST = "ORDER BY l.sort_date DESC, length(l.news_id) DESC, l.news_id DESC, l.site"
 # The index newsspider.db creates on articles(story_id) (sqlite-utils' naming).
 STORY_INDEX = "idx_articles_story_id"
 NEWEST_FIRST = "ORDER BY " + _KEY_COLUMNS.sub(r"a.\1", NEWEST_FIRST_KEY)

@@ -1,4 +1,4 @@
-"""Feed families from the config: labels, language, source agency, saved searches, one story once."""
+"""Feed families: labels, language, source agency, saved searches, each story once."""
 
 from __future__ import annotations
 
@@ -68,7 +68,11 @@ def test_each_family_selects_its_articles_newest_first(family_db, tmp_path, atom
 def test_combined_feed_shows_a_syndicated_story_once_as_its_earliest_copy(family_db, tmp_path):
     export_feeds(family_db, tmp_path, make_config("a", "b"))
     assert _titles(tmp_path / "all.atom.xml") == ["Other", "خبر کشور", "Match", "Copy B"]
-    assert _titles(tmp_path / "a.atom.xml") == ["Other", "خبر کشور", "Copy A"]  # site feeds keep all
+    assert _titles(tmp_path / "a.atom.xml") == [
+        "Other",
+        "خبر کشور",
+        "Copy A",
+    ]  # site feeds keep all
 
 
 def test_tie_goes_to_the_first_configured_site(make_db, tmp_path):
@@ -101,7 +105,9 @@ def test_every_feed_query_walks_an_index(family_db):
                 "articles_fts VIRTUAL TABLE" in step for step in scans
             ), (spec.name, plan)
             sql, params = selection.story_copies_sql()
-            plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, [*params, "s"]))
+            plan = " ".join(
+                row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, [*params, "s"])
+            )
             assert "USING INDEX idx_articles_story_id" in plan, plan
     conn.close()
 

@@ -6,8 +6,8 @@ import gzip
 import http.client
 import threading
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 
 import feedparser
 import pytest
@@ -96,7 +96,9 @@ def test_gzip_when_asked_with_its_own_etag(server):
 def test_head_sends_headers_only(server):
     response, body = fetch(server, "/a.atom.xml", method="HEAD")
     assert response.status == 200 and body == b""
-    assert int(response.getheader("Content-Length")) == (server.out_dir / "a.atom.xml").stat().st_size
+    assert (
+        int(response.getheader("Content-Length")) == (server.out_dir / "a.atom.xml").stat().st_size
+    )
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ def test_every_feed_follows_the_validator_rules(make_db, tmp_path, atom_checker)
     for path in rss_files:
         assert feedparser.parse(path.read_bytes()).bozo == 0, path.name
         channel = etree.parse(str(path)).getroot().find("channel")
-        assert channel.xpath("atom:link[@rel='self']/@href", namespaces=NS) == [BASE_URL + path.name]
+        assert channel.xpath("atom:link[@rel='self']/@href", namespaces=NS) == [
+            BASE_URL + path.name
+        ]
         for required in ("title", "link", "description", "lastBuildDate"):
             assert channel.findtext(required), (path.name, required)
         assert RFC_822.match(channel.findtext("lastBuildDate"))
@@ -48,7 +50,9 @@ def test_every_feed_follows_the_validator_rules(make_db, tmp_path, atom_checker)
         assert feedparser.parse(document).bozo == 0
         root = etree.fromstring(document)
         ids = root.xpath("//atom:entry/atom:id/text()", namespaces=NS)
-        assert len(ids) == len(set(ids)) and all(i.startswith("tag:feeds.example.org,2025:") for i in ids)
+        assert len(ids) == len(set(ids)) and all(
+            i.startswith("tag:feeds.example.org,2025:") for i in ids
+        )
         for stamp in root.xpath("//atom:updated/text() | //atom:published/text()", namespaces=NS):
             assert RFC_3339.match(stamp), stamp
         for entry in root.iterfind("atom:entry", NS):

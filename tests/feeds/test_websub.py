@@ -62,13 +62,15 @@ def test_export_pings_only_changed_feeds(make_db, tmp_path, hub):
     config = make_config("a", "b", websub_hub=hub.url)
     out = tmp_path / "out"
     first = export_feeds(db_path, out, config)
-    every = sorted(f"{BASE_URL}{n}.{s}" for n in "a b all".split() for s in ("atom.xml", "json",
+    every = sorted(f"{BASE_URL}{n}.{s}" for n in ["a", "b", "all"] for s in ("atom.xml", "json",
                                                                            "rss.xml"))  # fmt: skip
     assert pinged_urls(hub) == every and sorted(first.pinged) == every
     hub.pings.clear()
     assert export_feeds(db_path, out, config).pinged == [] and hub.pings == []
     db = Database(db_path)
-    db.upsert_article(article("a", "2", published="2025-11-01T00:00:00Z"), now="2025-11-01T00:00:00Z")
+    db.upsert_article(
+        article("a", "2", published="2025-11-01T00:00:00Z"), now="2025-11-01T00:00:00Z"
+    )
     db.close()
     export_feeds(db_path, out, config)
     changed = [f"{BASE_URL}{n}.{s}" for n in ("a", "all") for s in ("atom.xml", "json", "rss.xml")]
@@ -77,7 +79,9 @@ def test_export_pings_only_changed_feeds(make_db, tmp_path, hub):
 
 def test_hub_failure_is_counted_not_fatal(make_db, tmp_path, hub, caplog):
     hub.failing = True
-    report = export_feeds(make_db(article("a", "1")), tmp_path, make_config("a", websub_hub=hub.url))
+    report = export_feeds(
+        make_db(article("a", "1")), tmp_path, make_config("a", websub_hub=hub.url)
+    )
     assert len(report.ping_failures) == 6 and report.pinged == []
     assert (tmp_path / "a.atom.xml").exists()
     assert "ping for" in caplog.text
