@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from feeds.errors import DatabaseNotFoundError
+from feeds.selection import Selection
 from newsspider.errors import DatabaseError
 
 BUSY_TIMEOUT_S = 10.0
 FEED_COLUMNS = (
     "site", "news_id", "url", "canonical_url", "title", "summary", "body_text", "body_html",
     "source", "published", "language", "authors", "categories", "first_seen", "updated",
+    "story_id",
 )  # fmt: skip
-# julianday() normalizes offsets and yields NULL for text that is not a date, so a
-# malformed `published` falls back to `first_seen` instead of sorting as a string.
-# Numeric news IDs of equal date sort by value (longer is larger), then text.
-_NEWEST_FIRST = (
-    "ORDER BY COALESCE(julianday(published), julianday(first_seen)) DESC, "
-    "length(news_id) DESC, news_id DESC, site"
-)
 
 
 def open_readonly(path: str | Path) -> sqlite3.Connection:
@@ -39,14 +34,22 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def newest_articles(conn: sqlite3.Connection, sites: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """Articles of the given sites, newest first; read lazily so callers stop when full."""
-    if not sites:
-        return
-    marks = ", ".join("?" for _ in sites)
-    sql = f"SELECT {', '.join(FEED_COLUMNS)} FROM articles WHERE site IN ({marks}) {_NEWEST_FIRST}"
+def newest_articles(conn: sqlite3.Connection, selection: Selection) -> Iterator[dict[str, Any]]:
+    """A selection's articles, newest first; read lazily so callers stop when full."""
+    sql, params = selection.newest_first_sql(FEED_COLUMNS)
     try:
-        for row in conn.execute(sql, tuple(sites)):
+        for row in conn.execute(sql, params):
             yield dict(zip(FEED_COLUMNS, row, strict=True))
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot read articles: {exc}") from None
+
+
+def story_copies(
+    conn: sqlite3.Connection, selection: Selection, story_id: str
+) -> list[tuple[str, str, float | None]]:
+    """(site, news_id, sort date) of every copy of a story within a selection."""
+    sql, params = selection.story_copies_sql()
+    try:
+        return [tuple(row) for row in conn.execute(sql, [*params, story_id])]
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read story {story_id!r}: {exc}") from None

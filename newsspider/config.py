@@ -21,6 +21,9 @@ from newsspider.errors import ConfigError
 
 DEFAULT_CONFIG = Path(__file__).with_name("sites.toml")
 SITE_KINDS = ("portal", "generic")
+FAMILY_KINDS = ("category", "tag", "language", "source", "search")
+# The combined feed's name: no feed family may take it (export rejects such a site).
+COMBINED_FEED_NAME = "all"
 SELECTOR_FIELDS = (
     "title",
     "body",
@@ -64,12 +67,32 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class FeedFamily:
+    """One `[feeds.families.NAME]` table: a feed of articles sharing a label, or a saved search.
+
+    `value` is the category, tag, language or source agency (`kind`); `query` the full-text
+    query of a `search` family. `sites` and `language` narrow any family.
+    """
+
+    name: str
+    kind: str
+    value: str | None = None
+    query: str | None = None
+    sites: tuple[str, ...] = ()
+    language: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
 class FeedOptions:
-    """The `[feeds]` table: how `export` writes feeds."""
+    """The `[feeds]` table: how `export` writes feeds and `serve` serves them."""
 
     base_url: str = "http://127.0.0.1:8080/"
     title: str = "newsspider"
     limit: int = 50
+    websub_hub: str | None = None
+    max_age: int = 900
+    families: tuple[FeedFamily, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +136,22 @@ _SITE_TYPES: dict[str, tuple[type, ...]] = {
     "timeout": (int, float),
     "dayfirst": (bool,),
 }
-_FEED_TYPES: dict[str, tuple[type, ...]] = {"base_url": (str,), "title": (str,), "limit": (int,)}
+_FEED_TYPES: dict[str, tuple[type, ...]] = {
+    "base_url": (str,),
+    "title": (str,),
+    "limit": (int,),
+    "websub_hub": (str,),
+    "max_age": (int,),
+    "families": (dict,),
+}
+_FAMILY_TYPES: dict[str, tuple[type, ...]] = {
+    "kind": (str,),
+    "value": (str,),
+    "query": (str,),
+    "sites": (list,),
+    "language": (str,),
+    "title": (str,),
+}
 _TOP_LEVEL = ("sites", "feeds", "user_agent")
 
 
@@ -148,21 +186,52 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
     return Config(
         path=where,
         sites=sites,
-        feeds=_parse_feeds(where, raw.get("feeds", {})),
+        feeds=_parse_feeds(where, raw.get("feeds", {}), tuple(sites)),
         user_agent=user_agent,
     )
 
 
-def _parse_feeds(where: str, table: Any) -> FeedOptions:
+def _parse_feeds(where: str, table: Any, site_names: tuple[str, ...]) -> FeedOptions:
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="feeds")
     _check_types(where, None, table, _FEED_TYPES, prefix="feeds.")
-    options = FeedOptions(**table)
-    if urlparse(options.base_url).scheme not in ("http", "https"):
-        raise ConfigError(where, "must be an http(s) URL", key="feeds.base_url")
+    families = tuple(
+        _parse_family(where, name, family, site_names)
+        for name, family in table.get("families", {}).items()
+    )
+    options = FeedOptions(**{**table, "families": families})
+    for key in ("base_url", "websub_hub"):
+        value = getattr(options, key)
+        if value is not None and urlparse(value).scheme not in ("http", "https"):
+            raise ConfigError(where, "must be an http(s) URL", key=f"feeds.{key}")
     if options.limit < 1:
         raise ConfigError(where, "must be at least 1", key="feeds.limit")
+    if options.max_age < 0:
+        raise ConfigError(where, "must not be negative", key="feeds.max_age")
     return options
+
+
+def _parse_family(where: str, name: str, table: Any, site_names: tuple[str, ...]) -> FeedFamily:
+    prefix = f"feeds.families.{name}"
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+        raise ConfigError(where, "feed names use letters, digits, '_', '-' and '.'", key=prefix)
+    if name in site_names or name == COMBINED_FEED_NAME:
+        raise ConfigError(where, "clashes with a site or the combined feed's name", key=prefix)
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", key=prefix)
+    _check_types(where, None, table, _FAMILY_TYPES, prefix=prefix + ".")
+    kind = table.get("kind")
+    if kind not in FAMILY_KINDS:
+        raise ConfigError(where, f"must be one of {', '.join(FAMILY_KINDS)}", key=prefix + ".kind")
+    needed, unwanted = ("query", "value") if kind == "search" else ("value", "query")
+    if not str(table.get(needed, "")).strip():
+        raise ConfigError(where, f"is required for kind {kind!r}", key=f"{prefix}.{needed}")
+    if unwanted in table:
+        raise ConfigError(where, f"is not used by kind {kind!r}", key=f"{prefix}.{unwanted}")
+    for site in table.get("sites", []):
+        if site not in site_names:
+            raise ConfigError(where, f"unknown site {site!r}", key=prefix + ".sites")
+    return FeedFamily(name=name, **{**table, "sites": tuple(table.get("sites", []))})
 
 
 def _check_types(

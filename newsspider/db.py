@@ -29,7 +29,7 @@ from newsspider.extract.similarity import (
 )
 from newsspider.extract.text import search_form
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
@@ -94,6 +94,51 @@ RUN_COLUMNS: dict[str, type] = {
     "duration_s": float,
 }
 _SHARED: dict[str, Database] = {}
+# Feeds list articles newest first by this key; the feed indexes below are built on it, and
+# a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
+NEWEST_FIRST_KEY = (
+    "COALESCE(julianday(published), julianday(first_seen)) DESC, "
+    "length(news_id) DESC, news_id DESC, site"
+)
+# Version 2: indexes that let one feed cost its own size, not the database's, and the
+# category/tag labels of every article as rows (kept by triggers, so writers need not care).
+_FEED_INDEXES = (
+    f"CREATE INDEX IF NOT EXISTS articles_feed_newest ON articles ({NEWEST_FIRST_KEY})",
+    f"CREATE INDEX IF NOT EXISTS articles_feed_site ON articles (site, {NEWEST_FIRST_KEY})",
+    f"CREATE INDEX IF NOT EXISTS articles_feed_language ON articles (language, {NEWEST_FIRST_KEY})",
+    f"CREATE INDEX IF NOT EXISTS articles_feed_source ON articles (source, {NEWEST_FIRST_KEY})",
+    "CREATE TABLE IF NOT EXISTS article_labels (kind TEXT NOT NULL, label TEXT NOT NULL, "
+    "site TEXT NOT NULL, news_id TEXT NOT NULL, sort_date REAL, "
+    "PRIMARY KEY (kind, label, site, news_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS article_labels_newest ON article_labels (kind, label, "
+    "sort_date DESC, length(news_id) DESC, news_id DESC, site)",
+    "CREATE INDEX IF NOT EXISTS article_labels_article ON article_labels (site, news_id)",
+)
+
+
+def _insert_labels(kind: str, column: str, source: str = "") -> str:
+    """Labels of the article row `new`, trimmed and lower-cased (feeds match them so), with
+    its feed date so a label's feed walks an index; a malformed list column yields none."""
+    return (
+        "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id, sort_date) "
+        f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id, "
+        f"COALESCE(julianday(new.published), julianday(new.first_seen)) FROM {source}"
+        f"json_each(CASE WHEN json_valid(new.{column}) THEN new.{column} ELSE '[]' END) "
+        "WHERE type = 'text' AND trim(value) != '';"
+    )
+
+
+_LABEL_COLUMNS = (("category", "categories"), ("tag", "tags"))
+_INSERT_NEW_LABELS = " ".join(_insert_labels(kind, column) for kind, column in _LABEL_COLUMNS)
+_DELETE_OLD_LABELS = "DELETE FROM article_labels WHERE site = old.site AND news_id = old.news_id;"
+_LABEL_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_insert AFTER INSERT ON articles "
+    f"BEGIN {_INSERT_NEW_LABELS} END",
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_update AFTER UPDATE OF categories, tags, "
+    f"published, first_seen ON articles BEGIN {_DELETE_OLD_LABELS} {_INSERT_NEW_LABELS} END",
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_delete AFTER DELETE ON articles "
+    f"BEGIN {_DELETE_OLD_LABELS} END",
+)
 # How many articles sharing LSH bands are compared in full for a new article.
 _MAX_STORY_CANDIDATES = 20
 # A body shorter than this fraction of the stored one looks like an error page.
@@ -255,6 +300,16 @@ class Database:
         if not self.db.table("crawl_runs").exists():
             self.db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
             self.db.table("crawl_runs").create_index(["site", "started"])
+        self._create_feed_schema()
+
+    def _create_feed_schema(self) -> None:
+        """Feed indexes and labels; idempotent, and labels the articles of a version-1 db."""
+        labels_existed = self.db.table("article_labels").exists()
+        for statement in (*_FEED_INDEXES, *_LABEL_TRIGGERS):
+            self.db.execute(statement)
+        if not labels_existed:
+            for kind, column in _LABEL_COLUMNS:
+                self.db.execute(_insert_labels(kind, column, source="articles AS new, "))
 
     # Articles ---------------------------------------------------------------
 
