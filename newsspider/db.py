@@ -28,7 +28,7 @@ from newsspider.extract.similarity import (
 )
 from newsspider.extract.text import search_form
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
@@ -90,6 +90,8 @@ RUN_COLUMNS: dict[str, type] = {
     "dropped_reasons": str,
     "warnings": str,
     "errors": int,
+    "error_reasons": str,
+    "skipped_reasons": str,
     "duration_s": float,
 }
 # How many articles sharing LSH bands are compared in full for a new article.
@@ -187,9 +189,13 @@ class Database:
                 {"site": str, "news_id": str, "fingerprint": bytes},
                 pk=("site", "news_id"),
             )
-        if not self.db.table("crawl_runs").exists():
+        runs = self.db.table("crawl_runs")
+        if not runs.exists():
             self.db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
-            self.db.table("crawl_runs").create_index(["site", "started"])
+            runs.create_index(["site", "started"])
+        for name, kind in RUN_COLUMNS.items():  # version 1 -> 2: failure reasons by kind
+            if name not in runs.columns_dict:
+                runs.add_column(name, kind)
 
     # Articles ---------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from newsspider.db import Database
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 _PREFIX = "newsspider/"
+logger = logging.getLogger(__name__)
 
 
 def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
@@ -45,6 +47,8 @@ def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dic
         "dropped_reasons": dropped,
         "warnings": grouped("warnings"),
         "errors": int(stats.get(f"{_PREFIX}errors/requests", 0)) + _spider_exceptions(stats),
+        "error_reasons": {k: v for k, v in grouped("errors").items() if k != "requests"},
+        "skipped_reasons": grouped("skipped"),
         "duration_s": round(duration_s, 3),
     }
 
@@ -90,6 +94,7 @@ class RunLog:
             self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
         )
         self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
+        _log_failures(spider.name, summary)
         if self.run_id is None:
             return
         db = Database(self.db_path)
@@ -97,6 +102,14 @@ class RunLog:
             db.finish_run(self.run_id, summary)
         finally:
             db.close()
+
+
+def _log_failures(site: str, summary: Mapping[str, Any]) -> None:
+    """One line per site saying what failed and what was cut short, by reason."""
+    for label, reasons in (("failed", "error_reasons"), ("skipped", "skipped_reasons")):
+        if summary[reasons]:
+            listed = ", ".join(f"{k} {v}" for k, v in summary[reasons].items())
+            logger.warning("%s: %s requests: %s", site, label, listed)
 
 
 def _iso(moment: datetime) -> str:
