@@ -23,6 +23,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
@@ -81,13 +82,21 @@ def failure_reason(failure: Failure) -> str:
         if "redirect" in message.lower():
             return "redirect_loop"
         return "ignored"
-    if isinstance(error, ConnectError | ConnectionLost | ConnectionDone | ResponseNeverReceived):
+    if isinstance(
+        error,
+        ConnectError
+        | ConnectionLost
+        | ConnectionDone
+        | ResponseNeverReceived
+        | DownloadFailedError,
+    ):
         return "connection"
     if isinstance(error, ResponseFailed):
         return "data_loss" if "DataLoss" in repr(error.reasons) else "connection"
     return type(error).__name__
 
 
+# Refusals counted where they are decided (Scrapy's `offsite/filtered`, our address guard).
 SKIP_REASONS = frozenset({"offsite", "blocked_address"})
 
 

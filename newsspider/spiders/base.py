@@ -63,7 +63,9 @@ class SiteSpider(Spider):
         for url in urls:
             yield Request(url, callback=self.parse_article, errback=self.count_error)
         following = next_page(tree, response.url, page)
-        if following and page < self.site.max_pages:
+        if following and page >= self.site.max_pages:
+            self.count("skipped/max_pages")
+        elif following:
             yield Request(
                 following,
                 callback=self.parse_listing,
@@ -123,7 +125,6 @@ class SiteSpider(Spider):
         """Errback: a request that failed for good is counted by reason; the crawl goes on."""
         reason = failure_reason(failure)
         if reason in SKIP_REASONS:
-            self.count(f"skipped/{reason}")
             return
         self.count("errors/requests")
         self.count(f"errors/{reason}")
