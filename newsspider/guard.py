@@ -34,6 +34,8 @@ MOJIBAKE_MAX_SHARE = 1 / 200
 # charset-normalizer's own threshold: above it, a decoding reads as noise.
 MESS_THRESHOLD = 0.2
 _DETECTION_SAMPLE = 64 * 1024
+# Encodings news sites actually use, most common first (Python codec names).
+WEB_ENCODINGS = ("utf_8", "cp1252", "cp1256", "iso8859_1", "iso8859_15", "iso8859_6", "cp1251")
 # UTF-8 read as windows-1252 or Latin-1: a lead letter then a continuation-byte character.
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00c3\u00d8-\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
@@ -141,13 +143,30 @@ def better_encoding(body: bytes, text: str, encoding: str) -> str | None:
     current_mess = mess_ratio(sample, maximum_threshold=1.0)
     if not (looks_mojibake(sample) or current_mess > MESS_THRESHOLD):
         return None
-    best = from_bytes(body[:_DETECTION_SAMPLE]).best()
-    if best is None or best.encoding.replace("_", "-") == normalized:
+    detected = detect_encoding(body[:_DETECTION_SAMPLE])
+    if detected is None or detected.replace("_", "-") == normalized:
         return None
-    candidate = str(best)
+    candidate = body[:_DETECTION_SAMPLE].decode(detected, errors="replace")
     if looks_mojibake(candidate) or mess_ratio(candidate, maximum_threshold=1.0) >= current_mess:
         return None
-    return best.encoding
+    return detected
+
+
+def detect_encoding(body: bytes) -> str | None:
+    """charset-normalizer's best guess; among equally good guesses, the one common on the web.
+
+    Short Western text reads the same in cp1250, cp1252 and cp1257 to the
+    detector; a news page is far more likely windows-1252 than Baltic.
+    """
+    results = from_bytes(body)
+    best = results.best()
+    if best is None:
+        return None
+    tied = [m for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    for common in WEB_ENCODINGS:
+        if any(common in match.could_be_from_charset for match in tied):
+            return common
+    return str(best.encoding)
 
 
 def _is_utf8(body: bytes) -> bool:
