@@ -60,6 +60,16 @@ class SiteConfig:
     concurrency: int = 4
     timeout: float = 30.0
     dayfirst: bool = False
+    # Limits against traps and bombs (see docs/robustness.md); each ends a branch, not the run.
+    max_requests: int = 2000
+    max_depth: int = 20
+    max_page_bytes: int = 8 * 1024 * 1024
+    max_url_length: int = 2048
+    max_query_params: int = 12
+    retries: int = 2
+    max_retry_delay: float = 60.0
+    # Addresses allowed despite the default deny-list (private, loopback, link-local).
+    allow_addresses: tuple[str, ...] = ()
 
     @property
     def display_title(self) -> str:
@@ -135,6 +145,14 @@ _SITE_TYPES: dict[str, tuple[type, ...]] = {
     "concurrency": (int,),
     "timeout": (int, float),
     "dayfirst": (bool,),
+    "max_requests": (int,),
+    "max_depth": (int,),
+    "max_page_bytes": (int,),
+    "max_url_length": (int,),
+    "max_query_params": (int,),
+    "retries": (int,),
+    "max_retry_delay": (int, float),
+    "allow_addresses": (list,),
 }
 _FEED_TYPES: dict[str, tuple[type, ...]] = {
     "base_url": (str,),
@@ -152,7 +170,17 @@ _FAMILY_TYPES: dict[str, tuple[type, ...]] = {
     "language": (str,),
     "title": (str,),
 }
-_TOP_LEVEL = ("sites", "feeds", "user_agent")
+_CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,)}
+_TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl")
+_AT_LEAST_ONE = ("max_pages", "concurrency", "max_requests", "max_page_bytes", "max_url_length")
+_NOT_NEGATIVE = (
+    "download_delay",
+    "timeout",
+    "max_depth",
+    "max_query_params",
+    "retries",
+    "max_retry_delay",
+)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -179,7 +207,8 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
     sites_raw = raw.get("sites", {})
     if not isinstance(sites_raw, dict) or not sites_raw:
         raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
-    sites = {name: _parse_site(where, name, table) for name, table in sites_raw.items()}
+    allowed = _parse_crawl(where, raw.get("crawl", {}))
+    sites = {name: _parse_site(where, name, table, allowed) for name, table in sites_raw.items()}
     user_agent = raw.get("user_agent")
     if user_agent is not None and not isinstance(user_agent, str):
         raise ConfigError(where, "must be a string", key="user_agent")
@@ -234,6 +263,26 @@ def _parse_family(where: str, name: str, table: Any, site_names: tuple[str, ...]
     return FeedFamily(name=name, **{**table, "sites": tuple(table.get("sites", []))})
 
 
+def _parse_crawl(where: str, table: Any) -> tuple[str, ...]:
+    """The `[crawl]` table: `allow_addresses` applies to every site."""
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", key="crawl")
+    _check_types(where, None, table, _CRAWL_TYPES, prefix="crawl.")
+    return _check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
+
+
+def _check_networks(where: str, site: str | None, key: str, values: list[Any]) -> tuple[str, ...]:
+    from newsspider.guard import parse_networks
+
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(where, "must be a list of strings", site=site, key=key)
+    try:
+        parse_networks(values)
+    except ValueError as exc:
+        raise ConfigError(where, str(exc), site=site, key=key) from None
+    return tuple(values)
+
+
 def _check_types(
     where: str,
     site: str | None,
@@ -255,7 +304,7 @@ def _check_types(
             )
 
 
-def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
+def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
     if not isinstance(table, dict):
@@ -284,10 +333,10 @@ def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
             _check_regex(where, name, key, table[key])
     if "id_pattern" in table and "id" not in re.compile(table["id_pattern"]).groupindex:
         raise ConfigError(where, "needs a named group (?P<id>...)", site=name, key="id_pattern")
-    for key in ("max_pages", "concurrency"):
+    for key in _AT_LEAST_ONE:
         if key in table and table[key] < 1:
             raise ConfigError(where, "must be at least 1", site=name, key=key)
-    for key in ("download_delay", "timeout"):
+    for key in _NOT_NEGATIVE:
         if key in table and table[key] < 0:
             raise ConfigError(where, "must not be negative", site=name, key=key)
     selectors = table.get("selectors", {})
@@ -297,14 +346,16 @@ def _parse_site(where: str, name: str, table: Any) -> SiteConfig:
     values = {
         k: v
         for k, v in table.items()
-        if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds")
+        if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds", "allow_addresses")
     }
+    site_allowed = _check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
     return SiteConfig(
         name=name,
         start_urls=tuple(table["start_urls"]),
         allowed_domains=tuple(sorted({d for d in domains if d})),
         sitemaps=tuple(table.get("sitemaps", [])),
         feeds=tuple(table.get("feeds", [])),
+        allow_addresses=tuple(dict.fromkeys(allowed + site_allowed)),
         **values,
     )
 

@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 
 from newsspider.config import Config, SiteConfig
 from newsspider.db import Database
-from newsspider.runlog import STATUS_FAILED, STATUS_OK
+from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
 from newsspider.spiders import spider_class_for
 
 
@@ -24,6 +24,8 @@ class SiteResult:
     unchanged: int
     dropped: int
     errors: int
+    error_reasons: dict[str, int]
+    skipped_reasons: dict[str, int]
 
     @property
     def ok(self) -> bool:
@@ -63,6 +65,7 @@ def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
         return int(stats.get(f"newsspider/{key}", 0))
 
     dropped = sum(int(v) for k, v in stats.items() if k.startswith("newsspider/dropped/"))
+    summary = run_summary(stats, str(stats.get("finish_reason", "finished")), 0.0)
     return SiteResult(
         site=site.name,
         status=str(stats.get("newsspider/status", STATUS_FAILED)),
@@ -72,4 +75,6 @@ def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
         unchanged=count("stored/unchanged"),
         dropped=dropped,
         errors=count("errors/requests"),
+        error_reasons=summary["error_reasons"],
+        skipped_reasons=summary["skipped_reasons"],
     )

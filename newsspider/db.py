@@ -91,6 +91,8 @@ RUN_COLUMNS: dict[str, type] = {
     "dropped_reasons": str,
     "warnings": str,
     "errors": int,
+    "error_reasons": str,
+    "skipped_reasons": str,
     "duration_s": float,
 }
 _SHARED: dict[str, Database] = {}
@@ -297,9 +299,13 @@ class Database:
                 {"site": str, "news_id": str, "fingerprint": bytes},
                 pk=("site", "news_id"),
             )
-        if not self.db.table("crawl_runs").exists():
+        runs = self.db.table("crawl_runs")
+        if not runs.exists():
             self.db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
-            self.db.table("crawl_runs").create_index(["site", "started"])
+            runs.create_index(["site", "started"])
+        for name, kind in RUN_COLUMNS.items():  # version 1 -> 2: failure reasons by kind
+            if name not in runs.columns_dict:
+                runs.add_column(name, kind)
         self._create_feed_schema()
 
     def _create_feed_schema(self) -> None:

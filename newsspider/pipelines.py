@@ -21,6 +21,7 @@ from newsspider.config import SiteConfig
 from newsspider.db import Database
 from newsspider.extract.dates import explain_date, to_iso_utc
 from newsspider.extract.text import clean_body, clean_text
+from newsspider.guard import looks_mojibake
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class NormalizePipeline(_CrawlerPipeline):
 
 
 class ValidatePipeline(_CrawlerPipeline):
-    """Drop what cannot be an article: no news ID, no title."""
+    """Drop what cannot be an article: no news ID, no title, mis-decoded text."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -108,6 +109,8 @@ class ValidatePipeline(_CrawlerPipeline):
             raise self.drop("no_news_id", f"no news ID found on {url}")
         if not adapter.get("title"):
             raise self.drop("no_title", f"no title found on {url}")
+        if looks_mojibake(adapter.get("title")) or looks_mojibake(adapter.get("body_text")):
+            raise self.drop("mojibake", f"text of {url} is mis-decoded")
         if not adapter.get("body_text"):
             self.count("warnings/body_missing")
         return item

@@ -45,8 +45,16 @@ def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dic
         "dropped_reasons": dropped,
         "warnings": grouped("warnings"),
         "errors": int(stats.get(f"{_PREFIX}errors/requests", 0)) + _spider_exceptions(stats),
+        "error_reasons": {k: v for k, v in grouped("errors").items() if k != "requests"},
+        "skipped_reasons": _skipped(stats, grouped("skipped")),
         "duration_s": round(duration_s, 3),
     }
+
+
+def _skipped(stats: Mapping[str, Any], skipped: dict[str, int]) -> dict[str, int]:
+    """Our skip reasons plus Scrapy's own offsite filter (links and redirects off the site)."""
+    offsite = int(stats.get("offsite/filtered", 0))
+    return dict(sorted((skipped | {"offsite": offsite}).items())) if offsite else skipped
 
 
 def _spider_exceptions(stats: Mapping[str, Any]) -> int:

@@ -5,6 +5,7 @@ site definition and is applied as each site spider's custom settings.
 """
 
 from newsspider import __version__
+from newsspider.guard import DEFAULT_DENY_NETWORKS
 
 BOT_NAME = "newsspider"
 SPIDER_MODULES: list[str] = []
@@ -36,6 +37,20 @@ HTTPCACHE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a response cut short is an error, never an article
+
+# Defences against a hostile web (docs/robustness.md); per-site values come from the
+# site definition. Addresses: the deny-list, and what a config allows despite it.
+NEWSSPIDER_DENY_ADDRESSES = list(DEFAULT_DENY_NETWORKS)
+NEWSSPIDER_ALLOW_ADDRESSES: list[str] = []
+NEWSSPIDER_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
+DOWNLOADER_MIDDLEWARES = {
+    "newsspider.middlewares.AddressGuardMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsspider.middlewares.BackoffRetryMiddleware": 550,
+    "newsspider.middlewares.EncodingRepairMiddleware": 580,
+}
+SPIDER_MIDDLEWARES = {"newsspider.middlewares.CrawlLimitsMiddleware": 950}
 
 ITEM_PIPELINES = {
     "newsspider.pipelines.NormalizePipeline": 100,

@@ -169,7 +169,7 @@ def test_unreachable_site_fails_the_run(tmp_path):
     config = tmp_path / "down.toml"
     config.write_text(
         '[sites.down]\nkind = "portal"\nstart_urls = ["http://127.0.0.1:9/news"]\n'
-        'timezone = "UTC"\ntimeout = 2\n',
+        'timezone = "UTC"\ntimeout = 2\nallow_addresses = ["127.0.0.1/32"]\n',
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "newsspider.cli", "crawl", "-q", "--config", str(config)]

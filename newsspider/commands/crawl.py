@@ -59,8 +59,19 @@ def crawl(config: Config, site_names: list[str], db: str, args: argparse.Namespa
                 )
             )
         print(f"database: {Path(db).resolve()}")
+    for r in results:
+        _print_reasons(r.site, "failed", r.error_reasons)
+        if not args.quiet or not r.ok:
+            _print_reasons(r.site, "skipped", r.skipped_reasons)
     if failed:
         names = ", ".join(failed)
         print(f"newsspider: site(s) failed: {names} (see crawl_runs and the log)", file=sys.stderr)
         return EXIT_SITE_FAILED
     return EXIT_OK
+
+
+def _print_reasons(site: str, label: str, reasons: dict[str, int]) -> None:
+    """One line per site and kind, e.g. `mfa: failed requests: http_503 2, timeout 1`."""
+    if reasons:
+        listed = ", ".join(f"{reason} {count}" for reason, count in reasons.items())
+        print(f"{site}: {label} requests: {listed}", file=sys.stderr)

@@ -39,6 +39,8 @@ def _site_table(base_url: str, section: str, max_pages: int) -> str:
         f'language = "{"fa" if section == "fa" else "en"}"',
         f"max_pages = {max_pages}",
         "download_delay = 0",
+        "# The demo runs on this machine: let the address guard allow loopback for it.",
+        'allow_addresses = ["127.0.0.1/32"]',
         f"article_url_pattern = '{ARTICLE_URL_PATTERNS[section]}'",
     ]
     if section in ID_PATTERNS:

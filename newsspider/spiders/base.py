@@ -19,6 +19,7 @@ from newsspider.extract.links import article_links, next_page
 from newsspider.extract.portal import parse_html
 from newsspider.extract.sitemaps import Link
 from newsspider.items import Article
+from newsspider.middlewares import SKIP_REASONS, failure_reason
 
 
 class SiteSpider(Spider):
@@ -62,7 +63,9 @@ class SiteSpider(Spider):
         for url in urls:
             yield Request(url, callback=self.parse_article, errback=self.count_error)
         following = next_page(tree, response.url, page)
-        if following and page < self.site.max_pages:
+        if following and page >= self.site.max_pages:
+            self.count("skipped/max_pages")
+        elif following:
             yield Request(
                 following,
                 callback=self.parse_listing,
@@ -103,10 +106,14 @@ class SiteSpider(Spider):
             self.crawler.stats.inc_value(f"newsspider/{key}")
 
     def count_error(self, failure: Any) -> None:
-        """Errback: a request that failed for good is counted, and the crawl goes on."""
+        """Errback: a request that failed for good is counted by reason; the crawl goes on."""
+        reason = failure_reason(failure)
+        if reason in SKIP_REASONS:
+            return
         self.count("errors/requests")
+        self.count(f"errors/{reason}")
         self.logger.warning(
-            "request failed: %s (%s)", failure.request.url, failure.getErrorMessage()
+            "request failed (%s): %s (%s)", reason, failure.request.url, failure.getErrorMessage()
         )
 
 
@@ -118,4 +125,20 @@ def politeness_settings(site: SiteConfig) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(site.concurrency),
         "CONCURRENT_REQUESTS_PER_DOMAIN": site.concurrency,
         "DOWNLOAD_TIMEOUT": site.timeout,
+        **limit_settings(site),
+    }
+
+
+def limit_settings(site: SiteConfig) -> dict[str, Any]:
+    """The site's defences: size cap, retries, request budget, depth, URL shape, addresses."""
+    return {
+        "DOWNLOAD_MAXSIZE": site.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": min(site.max_page_bytes // 2, 4 * 1024 * 1024),
+        "RETRY_TIMES": site.retries,
+        "NEWSSPIDER_MAX_RETRY_DELAY": site.max_retry_delay,
+        "NEWSSPIDER_MAX_REQUESTS": site.max_requests,
+        "NEWSSPIDER_MAX_DEPTH": site.max_depth,
+        "NEWSSPIDER_MAX_URL_LENGTH": site.max_url_length,
+        "NEWSSPIDER_MAX_QUERY_PARAMS": site.max_query_params,
+        "NEWSSPIDER_ALLOW_ADDRESSES": list(site.allow_addresses),
     }
