@@ -1,4 +1,6 @@
-"""The one owner of the SQLite schema and of every statement that writes to it.
+"""The newsspider database: connection, batched writes, article upsert, crawl runs.
+
+The schema lives in `newsspider.db.schema`, story identity in `newsspider.db.stories`.
 
 Articles are keyed by ``(site, news_id)``. An upsert compares a content hash so
 that re-crawling an unchanged page writes nothing; a changed article keeps its
@@ -19,130 +21,21 @@ from typing import Any
 
 import sqlite_utils
 
-from newsspider.errors import DatabaseError
-from newsspider.extract.similarity import (
-    SIMILARITY_THRESHOLD,
-    Fingerprint,
-    band_keys,
-    fingerprint,
-    similarity,
+from newsspider.db.schema import (
+    ARTICLE_COLUMNS,
+    CONTENT_FIELDS,
+    LIST_FIELDS,
+    NEWEST_FIRST_KEY,
+    SCHEMA_VERSION,
+    create_schema,
 )
+from newsspider.db.stories import matching_story, store_fingerprint
+from newsspider.errors import DatabaseError
+from newsspider.extract.similarity import fingerprint
 from newsspider.extract.text import search_form
 
-SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
-
-# Fields whose change makes a new revision; the hash covers exactly these.
-CONTENT_FIELDS = (
-    "url",
-    "canonical_url",
-    "title",
-    "summary",
-    "body_text",
-    "body_html",
-    "source",
-    "published",
-    "published_raw",
-    "language",
-    "authors",
-    "categories",
-    "tags",
-    "images",
-)
-LIST_FIELDS = ("authors", "categories", "tags", "images")
-ARTICLE_COLUMNS: dict[str, type] = {
-    "site": str,
-    "news_id": str,
-    **{name: str for name in CONTENT_FIELDS},
-    "fetched_at": str,
-    "first_seen": str,
-    "updated": str,
-    "story_id": str,
-    "content_hash": str,
-    "extracted_by": str,
-    "http_etag": str,
-    "http_last_modified": str,
-    "search_text": str,
-}
-REVISION_COLUMNS: dict[str, type] = {
-    "id": int,
-    "site": str,
-    "news_id": str,
-    "revised_at": str,
-    "changed": str,
-    "suspect": int,
-    **{name: str for name in CONTENT_FIELDS},
-    "content_hash": str,
-}
-RUN_COLUMNS: dict[str, type] = {
-    "id": int,
-    "site": str,
-    "started": str,
-    "finished": str,
-    "status": str,
-    "finish_reason": str,
-    "requests": int,
-    "pages": int,
-    "new": int,
-    "updated": int,
-    "unchanged": int,
-    "suspect": int,
-    "dropped": int,
-    "dropped_reasons": str,
-    "warnings": str,
-    "errors": int,
-    "error_reasons": str,
-    "skipped_reasons": str,
-    "duration_s": float,
-}
 _SHARED: dict[str, Database] = {}
-# Feeds list articles newest first by this key; the feed indexes below are built on it, and
-# a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
-NEWEST_FIRST_KEY = (
-    "COALESCE(julianday(published), julianday(first_seen)) DESC, "
-    "length(news_id) DESC, news_id DESC, site"
-)
-# Version 2: indexes that let one feed cost its own size, not the database's, and the
-# category/tag labels of every article as rows (kept by triggers, so writers need not care).
-_FEED_INDEXES = (
-    f"CREATE INDEX IF NOT EXISTS articles_feed_newest ON articles ({NEWEST_FIRST_KEY})",
-    f"CREATE INDEX IF NOT EXISTS articles_feed_site ON articles (site, {NEWEST_FIRST_KEY})",
-    f"CREATE INDEX IF NOT EXISTS articles_feed_language ON articles (language, {NEWEST_FIRST_KEY})",
-    f"CREATE INDEX IF NOT EXISTS articles_feed_source ON articles (source, {NEWEST_FIRST_KEY})",
-    "CREATE TABLE IF NOT EXISTS article_labels (kind TEXT NOT NULL, label TEXT NOT NULL, "
-    "site TEXT NOT NULL, news_id TEXT NOT NULL, sort_date REAL, "
-    "PRIMARY KEY (kind, label, site, news_id)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS article_labels_newest ON article_labels (kind, label, "
-    "sort_date DESC, length(news_id) DESC, news_id DESC, site)",
-    "CREATE INDEX IF NOT EXISTS article_labels_article ON article_labels (site, news_id)",
-)
-
-
-def _insert_labels(kind: str, column: str, source: str = "") -> str:
-    """Labels of the article row `new`, trimmed and lower-cased (feeds match them so), with
-    its feed date so a label's feed walks an index; a malformed list column yields none."""
-    return (
-        "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id, sort_date) "
-        f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id, "
-        f"COALESCE(julianday(new.published), julianday(new.first_seen)) FROM {source}"
-        f"json_each(CASE WHEN json_valid(new.{column}) THEN new.{column} ELSE '[]' END) "
-        "WHERE type = 'text' AND trim(value) != '';"
-    )
-
-
-_LABEL_COLUMNS = (("category", "categories"), ("tag", "tags"))
-_INSERT_NEW_LABELS = " ".join(_insert_labels(kind, column) for kind, column in _LABEL_COLUMNS)
-_DELETE_OLD_LABELS = "DELETE FROM article_labels WHERE site = old.site AND news_id = old.news_id;"
-_LABEL_TRIGGERS = (
-    "CREATE TRIGGER IF NOT EXISTS articles_labels_insert AFTER INSERT ON articles "
-    f"BEGIN {_INSERT_NEW_LABELS} END",
-    "CREATE TRIGGER IF NOT EXISTS articles_labels_update AFTER UPDATE OF categories, tags, "
-    f"published, first_seen ON articles BEGIN {_DELETE_OLD_LABELS} {_INSERT_NEW_LABELS} END",
-    "CREATE TRIGGER IF NOT EXISTS articles_labels_delete AFTER DELETE ON articles "
-    f"BEGIN {_DELETE_OLD_LABELS} END",
-)
-# How many articles sharing LSH bands are compared in full for a new article.
-_MAX_STORY_CANDIDATES = 20
 # A body shorter than this fraction of the stored one looks like an error page.
 SUSPECT_BODY_RATIO = 0.2
 
@@ -267,55 +160,8 @@ class Database:
         if version == SCHEMA_VERSION:
             return
         with self.transaction():
-            self._create_schema()
+            create_schema(self.db)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def _create_schema(self) -> None:
-        articles = self.db.table("articles")
-        if not articles.exists():
-            self.db.create_table(
-                "articles", ARTICLE_COLUMNS, pk=("site", "news_id"), not_null={"site", "news_id"}
-            )
-            articles.create_index(["site", "published"])
-            articles.create_index(["published"])
-            articles.create_index(["story_id"])
-            articles.enable_fts(
-                ["title", "body_text", "search_text"],
-                create_triggers=True,
-                tokenize="unicode61 remove_diacritics 2",
-            )
-        if not self.db.table("revisions").exists():
-            self.db.create_table("revisions", REVISION_COLUMNS, pk="id")
-            self.db.table("revisions").create_index(["site", "news_id"])
-        if not self.db.table("story_bands").exists():
-            self.db.create_table(
-                "story_bands",
-                {"band_key": str, "site": str, "news_id": str},
-                pk=("band_key", "site", "news_id"),
-            )
-            self.db.table("story_bands").create_index(["site", "news_id"])
-            self.db.create_table(
-                "article_fingerprints",
-                {"site": str, "news_id": str, "fingerprint": bytes},
-                pk=("site", "news_id"),
-            )
-        runs = self.db.table("crawl_runs")
-        if not runs.exists():
-            self.db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
-            runs.create_index(["site", "started"])
-        for name, kind in RUN_COLUMNS.items():  # version 1 -> 2: failure reasons by kind
-            if name not in runs.columns_dict:
-                runs.add_column(name, kind)
-        self._create_feed_schema()
-
-    def _create_feed_schema(self) -> None:
-        """Feed indexes and labels; idempotent, and labels the articles of a version-1 db."""
-        labels_existed = self.db.table("article_labels").exists()
-        for statement in (*_FEED_INDEXES, *_LABEL_TRIGGERS):
-            self.db.execute(statement)
-        if not labels_existed:
-            for kind, column in _LABEL_COLUMNS:
-                self.db.execute(_insert_labels(kind, column, source="articles AS new, "))
 
     # Articles ---------------------------------------------------------------
 
@@ -340,10 +186,10 @@ class Database:
             old = self.get_article(row["site"], row["news_id"])
             if old is None:
                 signature = fingerprint(row.get("body_text") or "")
-                story = self._matching_story(signature) if signature else None
+                story = matching_story(self.conn, signature) if signature else None
                 row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
                 self._insert("articles", row)
-                self._store_fingerprint(row, signature)
+                store_fingerprint(self.conn, row["site"], row["news_id"], signature)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
                 return Outcome.UNCHANGED
@@ -354,7 +200,8 @@ class Database:
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
             self._update_article(row)
             if old["body_text"] != row.get("body_text"):
-                self._store_fingerprint(row, fingerprint(row.get("body_text") or ""))
+                signature = fingerprint(row.get("body_text") or "")
+                store_fingerprint(self.conn, row["site"], row["news_id"], signature)
             return Outcome.UPDATED
 
     def _insert(self, table: str, row: Mapping[str, Any]) -> None:
@@ -369,40 +216,6 @@ class Database:
         self.conn.execute(
             f"UPDATE articles SET {assignments} WHERE site = ? AND news_id = ?",
             [*values.values(), row["site"], row["news_id"]],
-        )
-
-    def _matching_story(self, signature: Fingerprint) -> str | None:
-        """The story of the most similar stored article sharing an LSH band, if similar enough."""
-        keys = band_keys(signature)
-        placeholders = ",".join("?" * len(keys))
-        candidates = self.conn.execute(
-            f"SELECT f.fingerprint, a.story_id FROM story_bands b "
-            f"JOIN article_fingerprints f ON f.site = b.site AND f.news_id = b.news_id "
-            f"JOIN articles a ON a.site = b.site AND a.news_id = b.news_id "
-            f"WHERE b.band_key IN ({placeholders}) "
-            f"GROUP BY b.site, b.news_id ORDER BY count(*) DESC LIMIT {_MAX_STORY_CANDIDATES}",
-            keys,
-        ).fetchall()
-        best_story, best_score = None, SIMILARITY_THRESHOLD
-        for blob, story_id in candidates:
-            score = similarity(signature, Fingerprint.from_bytes(blob))
-            if score >= best_score:
-                best_story, best_score = story_id, score
-        return best_story
-
-    def _store_fingerprint(self, row: Mapping[str, Any], signature: Fingerprint | None) -> None:
-        key = (row["site"], row["news_id"])
-        self.conn.execute("DELETE FROM story_bands WHERE site = ? AND news_id = ?", key)
-        self.conn.execute("DELETE FROM article_fingerprints WHERE site = ? AND news_id = ?", key)
-        if signature is None:
-            return
-        self.conn.executemany(
-            "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
-            [(band, *key) for band in band_keys(signature)],
-        )
-        self.conn.execute(
-            "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
-            (*key, signature.to_bytes()),
         )
 
     def _insert_revision(
@@ -463,3 +276,14 @@ def _looks_broken(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     old_len = len(old.get("body_text") or "")
     new_len = len(new.get("body_text") or "")
     return old_len > 0 and new_len < old_len * SUSPECT_BODY_RATIO
+
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "CONTENT_FIELDS",
+    "NEWEST_FIRST_KEY",
+    "SCHEMA_VERSION",
+    "Database",
+    "Outcome",
+    "content_hash",
+]

@@ -1,0 +1,172 @@
+"""The one owner of the SQLite schema: tables, columns, indexes, triggers, FTS.
+
+Version history: 1 articles, revisions, crawl_runs, story tables, FTS; 2 feed
+indexes, `article_labels`, failure reasons in `crawl_runs`. `create_schema` is
+idempotent and brings an older database up to date.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 10_000
+
+# Fields whose change makes a new revision; the hash covers exactly these.
+CONTENT_FIELDS = (
+    "url",
+    "canonical_url",
+    "title",
+    "summary",
+    "body_text",
+    "body_html",
+    "source",
+    "published",
+    "published_raw",
+    "language",
+    "authors",
+    "categories",
+    "tags",
+    "images",
+)
+LIST_FIELDS = ("authors", "categories", "tags", "images")
+ARTICLE_COLUMNS: dict[str, type] = {
+    "site": str,
+    "news_id": str,
+    **{name: str for name in CONTENT_FIELDS},
+    "fetched_at": str,
+    "first_seen": str,
+    "updated": str,
+    "story_id": str,
+    "content_hash": str,
+    "extracted_by": str,
+    "http_etag": str,
+    "http_last_modified": str,
+    "search_text": str,
+}
+REVISION_COLUMNS: dict[str, type] = {
+    "id": int,
+    "site": str,
+    "news_id": str,
+    "revised_at": str,
+    "changed": str,
+    "suspect": int,
+    **{name: str for name in CONTENT_FIELDS},
+    "content_hash": str,
+}
+RUN_COLUMNS: dict[str, type] = {
+    "id": int,
+    "site": str,
+    "started": str,
+    "finished": str,
+    "status": str,
+    "finish_reason": str,
+    "requests": int,
+    "pages": int,
+    "new": int,
+    "updated": int,
+    "unchanged": int,
+    "suspect": int,
+    "dropped": int,
+    "dropped_reasons": str,
+    "warnings": str,
+    "errors": int,
+    "error_reasons": str,
+    "skipped_reasons": str,
+    "duration_s": float,
+}
+# Feeds list articles newest first by this key; the feed indexes below are built on it, and
+# a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
+NEWEST_FIRST_KEY = (
+    "COALESCE(julianday(published), julianday(first_seen)) DESC, "
+    "length(news_id) DESC, news_id DESC, site"
+)
+# Version 2: indexes that let one feed cost its own size, not the database's, and the
+# category/tag labels of every article as rows (kept by triggers, so writers need not care).
+_FEED_INDEXES = (
+    f"CREATE INDEX IF NOT EXISTS articles_feed_newest ON articles ({NEWEST_FIRST_KEY})",
+    f"CREATE INDEX IF NOT EXISTS articles_feed_site ON articles (site, {NEWEST_FIRST_KEY})",
+    f"CREATE INDEX IF NOT EXISTS articles_feed_language ON articles (language, {NEWEST_FIRST_KEY})",
+    f"CREATE INDEX IF NOT EXISTS articles_feed_source ON articles (source, {NEWEST_FIRST_KEY})",
+    "CREATE TABLE IF NOT EXISTS article_labels (kind TEXT NOT NULL, label TEXT NOT NULL, "
+    "site TEXT NOT NULL, news_id TEXT NOT NULL, sort_date REAL, "
+    "PRIMARY KEY (kind, label, site, news_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS article_labels_newest ON article_labels (kind, label, "
+    "sort_date DESC, length(news_id) DESC, news_id DESC, site)",
+    "CREATE INDEX IF NOT EXISTS article_labels_article ON article_labels (site, news_id)",
+)
+
+
+def _insert_labels(kind: str, column: str, source: str = "") -> str:
+    """Labels of the article row `new`, trimmed and lower-cased (feeds match them so), with
+    its feed date so a label's feed walks an index; a malformed list column yields none."""
+    return (
+        "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id, sort_date) "
+        f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id, "
+        f"COALESCE(julianday(new.published), julianday(new.first_seen)) FROM {source}"
+        f"json_each(CASE WHEN json_valid(new.{column}) THEN new.{column} ELSE '[]' END) "
+        "WHERE type = 'text' AND trim(value) != '';"
+    )
+
+
+_LABEL_COLUMNS = (("category", "categories"), ("tag", "tags"))
+_INSERT_NEW_LABELS = " ".join(_insert_labels(kind, column) for kind, column in _LABEL_COLUMNS)
+_DELETE_OLD_LABELS = "DELETE FROM article_labels WHERE site = old.site AND news_id = old.news_id;"
+_LABEL_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_insert AFTER INSERT ON articles "
+    f"BEGIN {_INSERT_NEW_LABELS} END",
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_update AFTER UPDATE OF categories, tags, "
+    f"published, first_seen ON articles BEGIN {_DELETE_OLD_LABELS} {_INSERT_NEW_LABELS} END",
+    "CREATE TRIGGER IF NOT EXISTS articles_labels_delete AFTER DELETE ON articles "
+    f"BEGIN {_DELETE_OLD_LABELS} END",
+)
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, index and trigger that is missing; idempotent."""
+    articles = db.table("articles")
+    if not articles.exists():
+        db.create_table(
+            "articles", ARTICLE_COLUMNS, pk=("site", "news_id"), not_null={"site", "news_id"}
+        )
+        articles.create_index(["site", "published"])
+        articles.create_index(["published"])
+        articles.create_index(["story_id"])
+        articles.enable_fts(
+            ["title", "body_text", "search_text"],
+            create_triggers=True,
+            tokenize="unicode61 remove_diacritics 2",
+        )
+    if not db.table("revisions").exists():
+        db.create_table("revisions", REVISION_COLUMNS, pk="id")
+        db.table("revisions").create_index(["site", "news_id"])
+    if not db.table("story_bands").exists():
+        db.create_table(
+            "story_bands",
+            {"band_key": str, "site": str, "news_id": str},
+            pk=("band_key", "site", "news_id"),
+        )
+        db.table("story_bands").create_index(["site", "news_id"])
+        db.create_table(
+            "article_fingerprints",
+            {"site": str, "news_id": str, "fingerprint": bytes},
+            pk=("site", "news_id"),
+        )
+    runs = db.table("crawl_runs")
+    if not runs.exists():
+        db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
+        runs.create_index(["site", "started"])
+    for name, kind in RUN_COLUMNS.items():  # version 1 -> 2: failure reasons by kind
+        if name not in runs.columns_dict:
+            runs.add_column(name, kind)
+    _create_feed_schema(db)
+
+
+def _create_feed_schema(db: sqlite_utils.Database) -> None:
+    """Feed indexes and labels; idempotent, and labels the articles of a version-1 db."""
+    labels_existed = db.table("article_labels").exists()
+    for statement in (*_FEED_INDEXES, *_LABEL_TRIGGERS):
+        db.execute(statement)
+    if not labels_existed:
+        for kind, column in _LABEL_COLUMNS:
+            db.execute(_insert_labels(kind, column, source="articles AS new, "))
