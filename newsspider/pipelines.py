@@ -138,7 +138,7 @@ class StorePipeline(_CrawlerPipeline):
 
     def process_item(self, item: Any) -> Any:
         assert self.db is not None
-        record = ItemAdapter(item).asdict()
+        record = dict(ItemAdapter(item).items())  # shallow: asdict() deep-copies every list
         fetched = record.get("fetched_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         outcome = self.db.upsert_article(record, now=fetched)
         self.count(f"stored/{outcome}")

@@ -22,6 +22,9 @@ NEWSSPIDER_COMMIT_SECONDS = 2.0
 USER_AGENT = f"newsspider/{__version__} (+https://github.com/newsspider/newsspider)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32
+# A page yields one article or a few requests: Scrapy's default of 100 parallel
+# output slots per response only costs task churn.
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30

@@ -29,9 +29,8 @@ from newsspider.db.schema import (
     SCHEMA_VERSION,
     create_schema,
 )
-from newsspider.db.stories import matching_story, store_fingerprint
+from newsspider.db.stories import assign_story
 from newsspider.errors import DatabaseError
-from newsspider.extract.similarity import fingerprint
 from newsspider.extract.text import search_form
 
 BUSY_TIMEOUT_MS = 10_000
@@ -185,11 +184,11 @@ class Database:
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])
             if old is None:
-                signature = fingerprint(row.get("body_text") or "")
-                story = matching_story(self.conn, signature) if signature else None
+                story = assign_story(
+                    self.conn, row["site"], row["news_id"], row.get("body_text") or "", is_new=True
+                )
                 row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
                 self._insert("articles", row)
-                store_fingerprint(self.conn, row["site"], row["news_id"], signature)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
                 return Outcome.UNCHANGED
@@ -200,8 +199,8 @@ class Database:
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
             self._update_article(row)
             if old["body_text"] != row.get("body_text"):
-                signature = fingerprint(row.get("body_text") or "")
-                store_fingerprint(self.conn, row["site"], row["news_id"], signature)
+                body = row.get("body_text") or ""
+                assign_story(self.conn, row["site"], row["news_id"], body, is_new=False)
             return Outcome.UPDATED
 
     def _insert(self, table: str, row: Mapping[str, Any]) -> None:

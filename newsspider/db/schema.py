@@ -141,10 +141,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
         db.create_table("revisions", REVISION_COLUMNS, pk="id")
         db.table("revisions").create_index(["site", "news_id"])
     if not db.table("story_bands").exists():
-        db.create_table(
-            "story_bands",
-            {"band_key": str, "site": str, "news_id": str},
-            pk=("band_key", "site", "news_id"),
+        db.execute(
+            "CREATE TABLE story_bands (band_key TEXT NOT NULL, site TEXT NOT NULL, "
+            "news_id TEXT NOT NULL, PRIMARY KEY (band_key, site, news_id)) WITHOUT ROWID"
         )
         db.table("story_bands").create_index(["site", "news_id"])
         db.create_table(

@@ -63,7 +63,7 @@ _DATE_RE = _label_regex(DATE_LABELS)
 def find_labelled(tree: HtmlElement) -> Labelled:
     """The news ID and the raw publish date shown next to their labels, if any."""
     nodes = tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
-    texts = [folded for t in nodes if (folded := " ".join(t.split()))]
+    texts = [stripped for t in nodes if (stripped := t.strip())]
     news_id, id_texts = _value_after(texts, _NEWS_ID_RE, _match_news_id)
     published, date_texts = _value_after(texts, _DATE_RE, _match_date)
     return Labelled(news_id, published, frozenset(id_texts + date_texts))

@@ -129,6 +129,7 @@ def _body_paragraphs(tree: HtmlElement) -> list[str]:
 
 def _best_block(body: HtmlElement) -> HtmlElement | None:
     """The container whose paragraphs add up to the most unlinked text."""
+    density = _link_densities(body)
     scores: dict[HtmlElement, float] = {}
 
     def credit(element: HtmlElement | None, points: float) -> None:
@@ -136,10 +137,10 @@ def _best_block(body: HtmlElement) -> HtmlElement | None:
             scores[element] = scores.get(element, 0.0) + points
 
     for element in body.iter():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or density.get(element, 1.0) > 0.5:
             continue
         text = _own_text(element)
-        if len(text) < _MIN_PARAGRAPH or _link_density(element) > 0.5:
+        if len(text) < _MIN_PARAGRAPH:
             continue
         holder = element.getparent() if element.tag in _PARAGRAPHS else element
         if holder is None:
@@ -148,7 +149,25 @@ def _best_block(body: HtmlElement) -> HtmlElement | None:
         credit(holder.getparent(), len(text) / 2)
     if not scores:
         return None
-    return max(scores, key=lambda el: scores[el] * (1 - _link_density(el)))
+    return max(scores, key=lambda el: scores[el] * (1 - density.get(el, 1.0)))
+
+
+def _link_densities(body: HtmlElement) -> dict[HtmlElement, float]:
+    """Share of each element's words that sit in links, for every element in one pass."""
+    words: dict[HtmlElement, int] = {}
+    linked: dict[HtmlElement, int] = {}
+    for element in reversed(list(body.iter())):  # every element after its descendants
+        if not isinstance(element.tag, str):
+            continue
+        total = len((element.text or "").split())
+        in_links = 0
+        for child in element:
+            tail = len((child.tail or "").split())
+            total += words.get(child, 0) + tail
+            in_links += linked.get(child, 0)
+        words[element] = total
+        linked[element] = total if element.tag == "a" else in_links
+    return {el: (linked[el] / count if count else 1.0) for el, count in words.items()}
 
 
 def _following_line(block: HtmlElement) -> list[str]:
@@ -171,14 +190,6 @@ def _own_text(element: HtmlElement) -> str:
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return _fold("".join(parts))
-
-
-def _link_density(element: HtmlElement) -> float:
-    total = len(_fold(element.text_content()))
-    if not total:
-        return 1.0
-    linked = sum(len(_fold(a.text_content())) for a in element.iter("a"))
-    return linked / total
 
 
 def _segments(container: HtmlElement) -> list[str]:
