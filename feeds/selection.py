@@ -36,7 +36,7 @@ class BadQueryError(ValueError):
 
 
 def fts_query(text: str) -> str:
-    """A user's words as a safe FTS5 expression: every word must occur, in any order.
+    """A user's words as a safe FTS5 expression: every word must occur, in any column.
 
     Words are normalized like the index (`search_form`) and each is quoted, so no
     character of the query can be read as FTS5 syntax.
@@ -47,7 +47,9 @@ def fts_query(text: str) -> str:
     if sum(len(word) for word in words) > MAX_QUERY_CHARS:
         raise BadQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
     quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-    return f"search_text : ({quoted})"
+    # search_text holds the index form only where it differs from the text beyond case
+    # (see newsspider.db): English matches in title/body_text, Persian in search_text.
+    return quoted
 
 
 @dataclass(frozen=True)

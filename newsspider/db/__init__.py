@@ -263,8 +263,16 @@ def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(record.get("extracted_by"), dict):
         row["extracted_by"] = json.dumps(record["extracted_by"], sort_keys=True)
     row["content_hash"] = content_hash(row)
-    row["search_text"] = search_form(f"{row.get('title') or ''}\n{row.get('body_text') or ''}")
+    row["search_text"] = _search_text(row)
     return row
+
+
+def _search_text(row: Mapping[str, Any]) -> str | None:
+    """The index form of title and body, stored only where it differs from the text itself
+    beyond case (Arabic/Persian letter variants, digits): English text needs no copy."""
+    text = f"{row.get('title') or ''}\n{row.get('body_text') or ''}"
+    indexed = search_form(text)
+    return None if indexed == " ".join(text.split()).casefold() else indexed
 
 
 def _story_key(row: Mapping[str, Any]) -> str:

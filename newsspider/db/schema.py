@@ -129,8 +129,6 @@ def create_schema(db: sqlite_utils.Database) -> None:
         db.create_table(
             "articles", ARTICLE_COLUMNS, pk=("site", "news_id"), not_null={"site", "news_id"}
         )
-        articles.create_index(["site", "published"])
-        articles.create_index(["published"])
         articles.create_index(["story_id"])
         articles.enable_fts(
             ["title", "body_text", "search_text"],
@@ -145,7 +143,6 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "CREATE TABLE story_bands (band_key TEXT NOT NULL, site TEXT NOT NULL, "
             "news_id TEXT NOT NULL, PRIMARY KEY (band_key, site, news_id)) WITHOUT ROWID"
         )
-        db.table("story_bands").create_index(["site", "news_id"])
         db.create_table(
             "article_fingerprints",
             {"site": str, "news_id": str, "fingerprint": bytes},

@@ -32,10 +32,7 @@ def assign_story(
     keys = band_keys(signature) if signature is not None else []
     story = _matching_story(conn, signature, keys) if is_new and signature is not None else None
     if not is_new:
-        conn.execute("DELETE FROM story_bands WHERE site = ? AND news_id = ?", (site, news_id))
-        conn.execute(
-            "DELETE FROM article_fingerprints WHERE site = ? AND news_id = ?", (site, news_id)
-        )
+        _forget(conn, site, news_id)
     if signature is not None:
         conn.executemany(
             "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
@@ -67,3 +64,18 @@ def _matching_story(
         if score >= best_score:
             best_story, best_score = story_id, score
     return best_story
+
+
+def _forget(conn: sqlite3.Connection, site: str, news_id: str) -> None:
+    """Remove an article's fingerprint and its band keys (found again from the fingerprint)."""
+    stored = conn.execute(
+        "SELECT fingerprint FROM article_fingerprints WHERE site = ? AND news_id = ?",
+        (site, news_id),
+    ).fetchone()
+    if stored is None:
+        return
+    conn.executemany(
+        "DELETE FROM story_bands WHERE band_key = ? AND site = ? AND news_id = ?",
+        [(key, site, news_id) for key in band_keys(Fingerprint.from_bytes(stored[0]))],
+    )
+    conn.execute("DELETE FROM article_fingerprints WHERE site = ? AND news_id = ?", (site, news_id))
