@@ -36,7 +36,12 @@ from newsspider.spiders import spider_class_for
 
 
 def worker_settings(
-    config: Config, options: ClusterOptions, *, exit_when_idle: bool, log_level: str = "INFO"
+    config: Config,
+    options: ClusterOptions,
+    *,
+    exit_when_idle: bool,
+    concurrency: int = 16,
+    log_level: str = "INFO",
 ) -> Settings:
     settings = crawl_settings(config, "", log_level)
     prefix = options.key_prefix
@@ -52,6 +57,8 @@ def worker_settings(
         "NEWSSPIDER_CLUSTER_PREFIX": prefix,
         "NEWSSPIDER_CLUSTER_LEASE": options.lease_timeout,
         "NEWSSPIDER_CLUSTER_EXIT_WHEN_IDLE": exit_when_idle,
+        # Requests this worker leases at once: its share of the work, not a site's limit.
+        "CONCURRENT_REQUESTS": concurrency,
         # Politeness is the cluster's (ClusterRateLimitMiddleware), not added per worker.
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
@@ -102,10 +109,13 @@ def run_worker(
     sites: list[SiteConfig],
     *,
     exit_when_idle: bool = False,
+    concurrency: int = 16,
     log_level: str = "INFO",
 ) -> list[WorkerResult]:
     """Crawl from the shared queue until stopped (or, with `exit_when_idle`, until idle)."""
-    settings = worker_settings(config, options, exit_when_idle=exit_when_idle, log_level=log_level)
+    settings = worker_settings(
+        config, options, exit_when_idle=exit_when_idle, concurrency=concurrency, log_level=log_level
+    )
     process = CrawlerProcess(settings)
     crawlers = []
     for site in sites:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from newsspider.commands import EXIT_OK, load_selected_config, log_level
+from newsspider.commands import EXIT_OK, load_selected_config, log_level, positive_int
 
 _ROW = "{:<24} {:>8} {:>8} {:>8} {:>9} {:>6}"
 
@@ -13,6 +13,12 @@ _ROW = "{:<24} {:>8} {:>8} {:>8} {:>9} {:>6}"
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     worker = add("worker", cmd_worker, "cluster: crawl from the shared queue (writes nothing)")
     worker.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
+    worker.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=16,
+        help="requests this worker handles at once, over all sites (default: 16)",
+    )
     worker.add_argument(
         "--exit-when-idle",
         action="store_true",
@@ -31,6 +37,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         options,
         config.select(args.sites),
         exit_when_idle=args.exit_when_idle,
+        concurrency=args.concurrency,
         log_level=log_level(args),
     )
     if not args.quiet:
