@@ -41,8 +41,7 @@ def _config(tmp_path: Path, demo: DemoServer, redis_server: RedisProcess, prefix
 
 
 def _cli(config: Path, db: Path, *args: str) -> list[str]:
-    command = [sys.executable, "-m", "newsspider.cli", *args]
-    return command + ["--config", str(config), "--db", str(db)]
+    return [sys.executable, "-m", "newsspider.cli", *args, "--config", str(config), "--db", str(db)]
 
 
 def _start(config: Path, db: Path, *args: str) -> subprocess.Popen[str]:
@@ -110,9 +109,7 @@ def test_two_workers_store_every_article_once_and_skip_them_next_round(
     assert demo.requests and not _article_requests(demo)
 
 
-def test_a_worker_killed_mid_crawl_loses_nothing_and_doubles_nothing(
-    tmp_path, demo, redis_server
-):
+def test_a_worker_killed_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path, demo, redis_server):
     config, db = _config(tmp_path, demo, redis_server, "run2"), tmp_path / "news.db"
     demo.clear_requests()
     _enqueue(config, db)
