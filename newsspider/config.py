@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +18,9 @@ from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
 from newsspider.errors import ConfigError
+
+if TYPE_CHECKING:
+    from newsspider.cluster.config import ClusterOptions
 
 DEFAULT_CONFIG = Path(__file__).with_name("sites.toml")
 SITE_KINDS = ("portal", "generic")
@@ -111,6 +114,7 @@ class Config:
     sites: dict[str, SiteConfig]
     feeds: FeedOptions = FeedOptions()
     user_agent: str | None = None
+    cluster: ClusterOptions | None = None  # the `[cluster]` table (docs/cluster.md)
 
     def select(self, names: list[str] | tuple[str, ...] = ()) -> list[SiteConfig]:
         """The named sites (all when none are named); an unknown name is an error."""
@@ -171,7 +175,7 @@ _FAMILY_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,),
 }
 _CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,)}
-_TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl")
+_TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "cluster")
 _AT_LEAST_ONE = ("max_pages", "concurrency", "max_requests", "max_page_bytes", "max_url_length")
 _NOT_NEGATIVE = (
     "download_delay",
@@ -199,6 +203,8 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def parse_config(raw: dict[str, Any], where: str) -> Config:
+    from newsspider.cluster.config import parse_cluster
+
     for key in raw:
         if key not in _TOP_LEVEL:
             raise ConfigError(
@@ -217,6 +223,7 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
         sites=sites,
         feeds=_parse_feeds(where, raw.get("feeds", {}), tuple(sites)),
         user_agent=user_agent,
+        cluster=parse_cluster(where, raw.get("cluster")),
     )
 
 

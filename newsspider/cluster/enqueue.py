@@ -1,0 +1,78 @@
+"""`newsspider enqueue`: start a crawl round of the due sites on the shared queue.
+
+A site is due when the cluster holds no work for it (nothing queued, no lease): its
+previous round is over. Starting a round clears the site's dupefilter (so an article
+that failed last time is tried again; stored ones are skipped by the known set) and
+pushes the site's start requests exactly as its spider makes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.settings import Settings
+from scrapy_redis.dupefilter import RFPDupeFilter
+
+from newsspider.cluster.config import ClusterOptions
+from newsspider.cluster.connection import connect
+from newsspider.cluster.keys import Keys
+from newsspider.cluster.queues import LeaseQueue, reclaim_expired
+from newsspider.cluster.worker import worker_spider_class
+from newsspider.config import SiteConfig
+from newsspider.spiders import spider_class_for
+
+
+@dataclass(frozen=True)
+class EnqueueResult:
+    site: str
+    pushed: int  # start requests queued; 0 when the site was not due
+    queued: int  # requests waiting when enqueue looked (not due when > 0 or in flight)
+    in_flight: int
+    reclaimed: int
+
+    @property
+    def due(self) -> bool:
+        return self.pushed > 0
+
+
+def enqueue_sites(options: ClusterOptions, sites: list[SiteConfig]) -> list[EnqueueResult]:
+    server = connect(options.redis_url)
+    keys = Keys(options.key_prefix)
+    return [_enqueue_site(server, keys, options, site) for site in sites]
+
+
+def _enqueue_site(
+    server: Any, keys: Keys, options: ClusterOptions, site: SiteConfig
+) -> EnqueueResult:
+    name = site.name
+    reclaimed = reclaim_expired(server, keys.requests(name), keys.leases(name))
+    queued = int(server.llen(keys.requests(name)))
+    in_flight = int(server.zcard(keys.leases(name)))
+    if queued or in_flight:
+        return EnqueueResult(name, 0, queued, in_flight, reclaimed)
+    spider = _spider_for(site, options)
+    queue = LeaseQueue(server, spider, keys.requests(name))
+    dupefilter = RFPDupeFilter(server, key=keys.dupefilter(name))
+    dupefilter.clear()
+    pushed = 0
+    for request in asyncio.run(_start_requests(spider)):
+        if request.dont_filter or not dupefilter.request_seen(request):
+            queue.push(request)
+            pushed += 1
+    return EnqueueResult(name, pushed, queued, in_flight, reclaimed)
+
+
+def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:
+    """A spider instance of the workers' class: requests are encoded by callback name."""
+    spider = worker_spider_class(site)()
+    spider.settings = Settings({"NEWSSPIDER_CLUSTER_LEASE": options.lease_timeout})
+    return spider
+
+
+async def _start_requests(spider: Spider) -> list[Request]:
+    """The site spider's own start requests (listings, feeds, sitemaps, robots.txt)."""
+    site_spider = spider_class_for(spider.site)()  # type: ignore[attr-defined]
+    return [request async for request in site_spider.start()]

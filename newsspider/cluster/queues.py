@@ -1,0 +1,157 @@
+"""Reliable queues on Redis: requests held under a lease, items acknowledged after commit.
+
+scrapy-redis pops a request destructively, so a worker killed mid-download would lose it
+for good. `LeaseQueue` keeps the scrapy-redis queue interface (push/pop/len/clear, the
+same pickled encoding) but moves each popped request into a lease set with a deadline;
+the worker acknowledges it once everything the request produced is in Redis, and an
+expired lease (its worker died) puts the request back at the head of the queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy_redis.queue import Base
+
+LEASE_META = "newsspider_lease"
+_TOKEN_LENGTH = 32  # uuid4().hex; a lease member is b"<token>|<request data>"
+
+_NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+_TAKE = (
+    _NOW_MS
+    + """
+local data = redis.call('RPOP', KEYS[1])
+if not data then return false end
+local member = ARGV[1] .. '|' .. data
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), member)
+return member
+"""
+)
+_RENEW = (
+    _NOW_MS
+    + """
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+return #ARGV - 1
+"""
+)
+# ARGV[1]: 1 to put back only expired leases, 0 to put back the members named after it.
+_PUT_BACK = (
+    _NOW_MS
+    + """
+local members
+if ARGV[1] == '1' then
+  members = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+else
+  members = {unpack(ARGV, 2)}
+end
+local moved = 0
+for _, member in ipairs(members) do
+  if redis.call('ZREM', KEYS[2], member) == 1 then
+    redis.call('RPUSH', KEYS[1], string.sub(member, TOKEN_END))
+    moved = moved + 1
+  end
+end
+return moved
+""".replace("TOKEN_END", str(_TOKEN_LENGTH + 2))
+)
+
+
+class LeaseQueue(Base):
+    """A per-site FIFO of requests whose pops are leases (see the module docstring).
+
+    `lease_ms` comes from the `NEWSSPIDER_CLUSTER_LEASE` setting (seconds) of the spider.
+    """
+
+    def __init__(self, server: Any, spider: Spider, key: str, serializer: Any = None):
+        super().__init__(server, spider, key, serializer)
+        self.lease_key = self.key.removesuffix(":requests") + ":leases"
+        settings = getattr(spider, "settings", None)
+        seconds = settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", 60.0) if settings else 60.0
+        self.lease_ms = int(seconds * 1000)
+        self._take = server.register_script(_TAKE)
+        self._renew = server.register_script(_RENEW)
+        self._put_back = server.register_script(_PUT_BACK)
+
+    def __len__(self) -> int:
+        return int(self.server.llen(self.key))
+
+    def push(self, request: Request) -> None:
+        request.meta.pop(LEASE_META, None)
+        self.server.lpush(self.key, self._encode_request(request))
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        member = self._take(keys=[self.key, self.lease_key], args=[uuid.uuid4().hex, self.lease_ms])
+        if not member:
+            return None
+        request: Request = self._decode_request(member[_TOKEN_LENGTH + 1 :])
+        request.meta[LEASE_META] = member
+        return request
+
+    def ack(self, member: bytes) -> None:
+        self.server.zrem(self.lease_key, member)
+
+    def renew(self, members: list[bytes]) -> None:
+        if members:
+            self._renew(keys=[self.lease_key], args=[self.lease_ms, *members])
+
+    def put_back(self, members: list[bytes]) -> int:
+        """Return these leased requests to the head of the queue now (a worker stopping)."""
+        if not members:
+            return 0
+        return int(self._put_back(keys=[self.key, self.lease_key], args=[0, *members]))
+
+    def reclaim_expired(self) -> int:
+        """Put the requests whose lease ran out back at the head of the queue."""
+        return int(self._put_back(keys=[self.key, self.lease_key], args=[1]))
+
+    def leased(self) -> int:
+        return int(self.server.zcard(self.lease_key))
+
+
+def reclaim_expired(server: Any, requests_key: str, leases_key: str) -> int:
+    """`LeaseQueue.reclaim_expired` for callers without a spider (enqueue, ingest)."""
+    script = server.register_script(_PUT_BACK)
+    return int(script(keys=[requests_key, leases_key], args=[1]))
+
+
+class ItemQueue:
+    """The finished articles: workers push JSON; the one ingest takes and acknowledges.
+
+    `take` moves items atomically (LMOVE) into a processing list; `ack` empties it only
+    after the SQLite commit, and `unacknowledged` gives what a killed ingest had taken.
+    """
+
+    def __init__(self, server: Any, items_key: str, processing_key: str):
+        self.server = server
+        self.items_key = items_key
+        self.processing_key = processing_key
+
+    def push(self, payload: str) -> None:
+        self.server.lpush(self.items_key, payload)
+
+    def unacknowledged(self) -> list[bytes]:
+        return list(self.server.lrange(self.processing_key, 0, -1))
+
+    def take(self, count: int, block_seconds: float) -> list[bytes]:
+        """Up to `count` items, waiting up to `block_seconds` for the first one."""
+        first = self.server.blmove(
+            self.items_key, self.processing_key, block_seconds, "RIGHT", "LEFT"
+        )
+        if first is None:
+            return []
+        taken = [first]
+        while len(taken) < count:
+            item = self.server.lmove(self.items_key, self.processing_key, "RIGHT", "LEFT")
+            if item is None:
+                break
+            taken.append(item)
+        return taken
+
+    def ack(self) -> None:
+        """Everything taken is committed: forget it (one ingest, so the list is ours)."""
+        self.server.delete(self.processing_key)
+
+    def __len__(self) -> int:
+        return int(self.server.llen(self.items_key))

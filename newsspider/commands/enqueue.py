@@ -1,0 +1,33 @@
+"""`newsspider enqueue [SITE...]`: push the start requests of the due sites to the cluster."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from newsspider.commands import EXIT_OK, load_selected_config
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    enqueue = add("enqueue", cmd_enqueue, "cluster: start a crawl round of the due sites")
+    enqueue.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
+
+
+def cmd_enqueue(args: argparse.Namespace) -> int:
+    from newsspider.cluster import require_cluster
+    from newsspider.cluster.enqueue import enqueue_sites
+
+    config = load_selected_config(args)
+    options = require_cluster(config)
+    for result in enqueue_sites(options, config.select(args.sites)):
+        if result.reclaimed:
+            print(f"{result.site}: {result.reclaimed} requests of a stopped worker re-queued")
+        if result.due:
+            if not args.quiet:
+                print(f"{result.site}: {result.pushed} start requests queued")
+        elif not args.quiet:
+            print(
+                f"{result.site}: not due, round still running "
+                f"({result.queued} queued, {result.in_flight} in flight)"
+            )
+    return EXIT_OK
