@@ -48,6 +48,8 @@ def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dic
         "error_reasons": {k: v for k, v in grouped("errors").items() if k != "requests"},
         "skipped_reasons": _skipped(stats, grouped("skipped")),
         "duration_s": round(duration_s, 3),
+        "not_modified": int(stats.get(f"{_PREFIX}pages/not_modified", 0)),
+        "article_links": int(stats.get(f"{_PREFIX}links/articles", 0)),
     }
 
 

@@ -50,7 +50,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.EncodingRepairMiddleware": 580,
 }
-SPIDER_MIDDLEWARES = {"newsspider.middlewares.CrawlLimitsMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "newsspider.incremental.IncrementalMiddleware": 900,
+    "newsspider.middlewares.CrawlLimitsMiddleware": 950,
+}
+# Skip stored articles, re-check recent ones, stop paging early (newsspider/incremental.py).
+NEWSSPIDER_INCREMENTAL = True
 
 ITEM_PIPELINES = {
     "newsspider.pipelines.NormalizePipeline": 100,
