@@ -106,7 +106,7 @@ class _ListingOutput:
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):
-    """Spider middleware applying the rules above to every site spider (`NEWSSPIDER_INCREMENTAL`)."""
+    """Applies the rules above to every site spider; off when `NEWSSPIDER_INCREMENTAL` is false."""
 
     def __init__(self, crawler: Crawler, db_path: str):
         super().__init__(crawler)
@@ -167,7 +167,9 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             for kept in self._filter(output, response, state):
                 yield kept
 
-    def _filter(self, output: Any, response: Response | None, state: _ListingOutput) -> Iterator[Any]:
+    def _filter(
+        self, output: Any, response: Response | None, state: _ListingOutput
+    ) -> Iterator[Any]:
         site = self.site
         if site is None or not isinstance(output, Request) or output.meta.get(REFRESH):
             yield output
