@@ -154,12 +154,14 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             priority=-1,
         )
 
-    def process_spider_output(self, response: Response | None, result: Iterable[Any]) -> Any:
+    def process_spider_output(  # type: ignore[override]  # Scrapy's takes a deprecated `spider`
+        self, response: Response | None, result: Iterable[Any]
+    ) -> Any:
         state = _ListingOutput()
         for output in result:
             yield from self._filter(output, response, state)
 
-    async def process_spider_output_async(
+    async def process_spider_output_async(  # type: ignore[override]
         self, response: Response | None, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         state = _ListingOutput()
