@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsspider.db import Database
+from newsspider.progress import log_site_summary
 
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
@@ -101,6 +102,7 @@ class RunLog:
             self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
         )
         self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
+        log_site_summary(spider.name, summary["status"], self.crawler.stats.get_stats())
         if self.run_id is None:
             return
         db = Database.shared(self.db_path)

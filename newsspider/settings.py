@@ -63,7 +63,8 @@ ITEM_PIPELINES = {
     "newsspider.pipelines.StorePipeline": 900,
 }
 
-EXTENSIONS = {"newsspider.runlog.RunLog": 500}
+EXTENSIONS = {"newsspider.runlog.RunLog": 500, "newsspider.progress.Progress": 510}
+NEWSSPIDER_PROGRESS = False  # the live line on a terminal (set by the CLI)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -8,7 +8,18 @@ from collections.abc import Callable
 from newsspider.config import Config, load_config
 
 # Registration order is the order `newsspider --help` lists them in.
-COMMAND_MODULES = ("crawl", "export", "serve", "demo", "discover", "check_site", "extract")
+COMMAND_MODULES = (
+    "crawl",
+    "export",
+    "serve",
+    "demo",
+    "discover",
+    "check_site",
+    "extract",
+    "status",
+    "search",
+    "articles",
+)
 DEFAULT_DB = "newsspider.db"
 DEFAULT_OUT = "feeds-out"
 EXIT_OK = 0
