@@ -67,7 +67,8 @@ def crawl_sites(
     """
     Database(db_path).close()  # create the schema, or fail with a clear error before crawling
     settings = crawl_settings(config, db_path, log_level, **overrides)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours, below
+    process = CrawlerProcess(settings)
     install_log_handler(log_level, log_format)
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for site in sites:

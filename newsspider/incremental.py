@@ -119,7 +119,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not settings.getbool("NEWSSPIDER_INCREMENTAL", True) or not settings.get(
             "NEWSSPIDER_DB"
         ):
-            raise NotConfigured("incremental crawling is off")
+            raise NotConfigured  # no message: Scrapy then disables it silently
         return cls(crawler, settings.get("NEWSSPIDER_DB"))
 
     @property

@@ -136,7 +136,7 @@ class Progress:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSSPIDER_PROGRESS"):
-            raise NotConfigured("no live progress")
+            raise NotConfigured  # no message: Scrapy then disables it silently
         extension = cls(crawler)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -31,8 +32,9 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
 def write_config(server: DemoServer, path: Path, extra: str = "", **site_keys: Any) -> Path:
     """The demo config with `site_keys` added to every site and `extra` TOML appended."""
     text = demo_config_toml(server.base_url, sections=SECTIONS)
-    lines = "".join(f"\n{key} = {value!r}".replace("'", '"') for key, value in site_keys.items())
-    text = text.replace("max_pages = 5", "max_pages = 5" + lines)
+    kept = [line for line in text.splitlines() if line.split(" = ")[0] not in site_keys]
+    lines = "".join(f"\n{key} = {json.dumps(value)}" for key, value in site_keys.items())
+    text = "\n".join(kept).replace("max_pages = 5", "max_pages = 5" + lines) + "\n"
     path.write_text(text + extra, encoding="utf-8")
     return path
 
