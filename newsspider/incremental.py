@@ -6,7 +6,8 @@
   with a conditional GET (`If-None-Match` / `If-Modified-Since` from the stored
   validators): a 304 is `unchanged`, a 200 goes through the pipelines (revisions).
 - Paging through a listing stops after `stop_after_known_pages` pages in a row that
-  offered nothing new.
+  offered nothing new, but only when the site's previous run finished: after a run
+  that was killed or failed, the listings are paged through to catch up.
 
 "Known" means committed: the articles are read once per crawl through a separate
 connection, so a batch lost to a kill is fetched again by the next run.
@@ -32,6 +33,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from newsspider.config import SiteConfig
 from newsspider.extract.ids import news_id_from_url
 from newsspider.extract.metadata import strip_tracking
+from newsspider.runlog import RUN_ID_STAT, STATUS_OK
 
 logger = logging.getLogger(__name__)
 _PREFIX = "newsspider/"
@@ -53,10 +55,16 @@ class KnownArticles:
     ids: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
     refresh: list[RefreshTarget] = field(default_factory=list)
+    caught_up: bool = False  # the previous run finished: paging may stop early
 
     @classmethod
-    def load(cls, db_path: str, site: str, refresh_hours: float, now: datetime) -> KnownArticles:
-        """Read the committed articles of `site`; a missing database knows nothing."""
+    def load(
+        cls, db_path: str, site: str, refresh_hours: float, now: datetime, run_id: int | None
+    ) -> KnownArticles:
+        """Read the committed articles of `site`; a missing database knows nothing.
+
+        `run_id` is this crawl's own `crawl_runs` row, so the previous run is the one before.
+        """
         if not Path(db_path).exists():
             return cls()
         cutoff = (now - timedelta(hours=refresh_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -67,11 +75,15 @@ class KnownArticles:
                 "published >= ?1 OR first_seen >= ?1 FROM articles WHERE site = ?2",
                 (cutoff, site),
             ).fetchall()
+            previous = conn.execute(
+                "SELECT status FROM crawl_runs WHERE site = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                (site, run_id if run_id is not None else 2**62),
+            ).fetchone()
         except sqlite3.OperationalError:  # no schema yet
             return cls()
         finally:
             conn.close()
-        known = cls()
+        known = cls(caught_up=previous is not None and previous[0] == STATUS_OK)
         for news_id, url, canonical, etag, modified, recent in rows:
             known.ids.add(news_id)
             known.urls.update(url_key(u) for u in (url, canonical) if u)
@@ -129,14 +141,17 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         site = self.site
         if site is not None:
+            stats = self.crawler.stats
+            run_id = stats.get_value(RUN_ID_STAT) if stats is not None else None
             self.known = KnownArticles.load(
-                self.db_path, site.name, site.refresh_hours, datetime.now(UTC)
+                self.db_path, site.name, site.refresh_hours, datetime.now(UTC), run_id
             )
             logger.info(
-                "%s: %d articles known, %d to re-check",
+                "%s: %d articles known, %d to re-check%s",
                 site.name,
                 len(self.known.ids),
                 len(self.known.refresh),
+                "" if self.known.caught_up else ", previous run unfinished: paging through",
             )
         async for request in start:
             yield request
@@ -185,7 +200,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             state.new += 1
         elif callback == "parse_listing" and response is not None:
             quiet = 0 if state.new else response.meta.get(QUIET_PAGES, 0) + 1
-            if site.stop_after_known_pages and quiet >= site.stop_after_known_pages:
+            stop = self.known.caught_up and site.stop_after_known_pages
+            if stop and quiet >= site.stop_after_known_pages:
                 self.count("skipped/nothing_new")
                 return
             output.meta[QUIET_PAGES] = quiet

@@ -17,6 +17,7 @@ from newsspider.progress import log_site_summary
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 _PREFIX = "newsspider/"
+RUN_ID_STAT = "newsspider/run_id"  # this crawl's `crawl_runs` row (newsspider.incremental reads it)
 
 
 def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
@@ -93,6 +94,8 @@ class RunLog:
         try:
             self.run_id = db.start_run(spider.name, _iso(datetime.now(UTC)))
             db.commit()
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         finally:
             db.release()
 

@@ -11,8 +11,8 @@ OPTIONS = HealthOptions(empty_runs=3, missing_share_jump=0.3, min_articles=3)
 
 
 def run(**fields):
-    row = {"status": "ok", "new": 0, "updated": 0, "unchanged": 0, "suspect": 0, "dropped": 0,
-           "not_modified": 0, "article_links": 10, "warnings": "{}", "dropped_reasons": "{}"}  # fmt: skip
+    counts = dict.fromkeys(("new", "updated", "unchanged", "suspect", "dropped", "not_modified"), 0)
+    row = {**counts, "status": "ok", "article_links": 10, "warnings": "{}", "dropped_reasons": "{}"}
     row.update({k: json.dumps(v) if isinstance(v, dict) else v for k, v in fields.items()})
     return row
 
@@ -51,9 +51,10 @@ def test_missing_titles_count_from_drops_and_304s_are_not_read():
     usual = run(new=5)
     broken = run(dropped=6, unchanged=8, not_modified=8, dropped_reasons={"no_title": 6})
     assert parsed_articles(broken) == 6
-    assert "articles missing a title: 100% (usually 0%)" in site_verdict(
-        "s", [broken, usual], OPTIONS
-    ).reasons
+    assert (
+        "articles missing a title: 100% (usually 0%)"
+        in site_verdict("s", [broken, usual], OPTIONS).reasons
+    )
 
 
 def test_too_few_articles_make_no_verdict_on_shares():
