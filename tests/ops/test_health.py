@@ -60,3 +60,19 @@ def test_missing_titles_count_from_drops_and_304s_are_not_read():
 def test_too_few_articles_make_no_verdict_on_shares():
     verdict = site_verdict("s", [run(new=2, warnings={"body_missing": 2}), run(new=10)], OPTIONS)
     assert verdict.healthy
+
+
+def test_run_and_status_exit_1_when_a_site_yields_nothing(demo, tmp_path):
+    from tests.ops.conftest import cli, write_config
+
+    config = write_config(demo, tmp_path / "sites.toml", extra="[health]\nempty_runs = 1\n")
+    broken = config.read_text().replace("/alpha/newsview", "/alpha/renamed")  # layout changed
+    config.write_text(broken, encoding="utf-8")
+    common = ("--config", str(config), "--db", str(tmp_path / "n.db"))
+    done = cli("run", "-q", *common, "--out", str(tmp_path / "feeds"))
+    assert done.returncode == 1
+    assert "demo_alpha is unhealthy: no article in the last 1 runs" in done.stderr
+    status = cli("status", *common)
+    assert status.returncode == 1
+    lines = {line.split()[0]: line for line in status.stdout.splitlines()[1:]}
+    assert "UNHEALTHY" in lines["demo_alpha"] and lines["demo_beta"].endswith("ok")
