@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from newsspider.errors import NewsspiderError
+from newsspider.errors import DatabaseError, NewsspiderError
 
 EXIT_LOCKED = 4
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class RunLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise RunLockedError(f"{self.path}: cannot open lock file: {exc}") from None
+            raise DatabaseError(f"{self.path}: cannot open lock file: {exc}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
