@@ -73,6 +73,13 @@ class SiteConfig:
     max_retry_delay: float = 60.0
     # Addresses allowed despite the default deny-list (private, loopback, link-local).
     allow_addresses: tuple[str, ...] = ()
+    # Incremental crawling (docs/operations.md): articles first seen or published within
+    # `refresh_hours` are re-fetched with a conditional GET; listing pages stop after
+    # `stop_after_known_pages` pages in a row with nothing new (0: never stop early).
+    refresh_hours: float = 48.0
+    stop_after_known_pages: int = 1
+    # How often `run` crawls the site: "10m", "1h", "1d" (None: every run).
+    schedule: str | None = None
 
     @property
     def display_title(self) -> str:
@@ -109,12 +116,22 @@ class FeedOptions:
 
 
 @dataclass(frozen=True)
+class HealthOptions:
+    """The `[health]` table: when `status` and `run` call a site unhealthy."""
+
+    empty_runs: int = 3  # this many runs in a row without a single article link
+    missing_share_jump: float = 0.3  # rise in the share of articles missing date/body/title
+    min_articles: int = 3  # articles a run must have parsed for its share to count
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     sites: dict[str, SiteConfig]
     feeds: FeedOptions = FeedOptions()
     user_agent: str | None = None
     cluster: ClusterOptions | None = None  # the `[cluster]` table (docs/cluster.md)
+    health: HealthOptions = HealthOptions()
 
     def select(self, names: list[str] | tuple[str, ...] = ()) -> list[SiteConfig]:
         """The named sites (all when none are named); an unknown name is an error."""
@@ -157,6 +174,9 @@ _SITE_TYPES: dict[str, tuple[type, ...]] = {
     "retries": (int,),
     "max_retry_delay": (int, float),
     "allow_addresses": (list,),
+    "refresh_hours": (int, float),
+    "stop_after_known_pages": (int,),
+    "schedule": (str,),
 }
 _FEED_TYPES: dict[str, tuple[type, ...]] = {
     "base_url": (str,),
@@ -175,7 +195,12 @@ _FAMILY_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,),
 }
 _CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,)}
-_TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "cluster")
+_HEALTH_TYPES: dict[str, tuple[type, ...]] = {
+    "empty_runs": (int,),
+    "missing_share_jump": (int, float),
+    "min_articles": (int,),
+}
+_TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
 _AT_LEAST_ONE = ("max_pages", "concurrency", "max_requests", "max_page_bytes", "max_url_length")
 _NOT_NEGATIVE = (
     "download_delay",
@@ -184,7 +209,23 @@ _NOT_NEGATIVE = (
     "max_query_params",
     "retries",
     "max_retry_delay",
+    "refresh_hours",
+    "stop_after_known_pages",
 )
+_DURATION = re.compile(r"(?P<count>\d+)\s*(?P<unit>[smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as `15m`, `1h30m`, `90s` or `1d`; ValueError otherwise."""
+    compact = text.strip().lower()
+    parts = list(_DURATION.finditer(compact))
+    if not parts or "".join(p.group(0) for p in parts).replace(" ", "") != compact.replace(" ", ""):
+        raise ValueError(f"{text!r} is not a duration such as 15m, 1h or 1d")
+    seconds = sum(int(p.group("count")) * _UNIT_SECONDS[p.group("unit")] for p in parts)
+    if seconds <= 0:
+        raise ValueError(f"{text!r} must be longer than zero")
+    return seconds
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -224,7 +265,20 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
         feeds=_parse_feeds(where, raw.get("feeds", {}), tuple(sites)),
         user_agent=user_agent,
         cluster=parse_cluster(where, raw.get("cluster")),
+        health=_parse_health(where, raw.get("health", {})),
     )
+
+
+def _parse_health(where: str, table: Any) -> HealthOptions:
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", key="health")
+    _check_types(where, None, table, _HEALTH_TYPES, prefix="health.")
+    for key in ("empty_runs", "min_articles"):
+        if table.get(key, 1) < 1:
+            raise ConfigError(where, "must be at least 1", key=f"health.{key}")
+    if not 0 < table.get("missing_share_jump", 0.3) <= 1:
+        raise ConfigError(where, "must be above 0 and at most 1", key="health.missing_share_jump")
+    return HealthOptions(**table)
 
 
 def _parse_feeds(where: str, table: Any, site_names: tuple[str, ...]) -> FeedOptions:
@@ -346,6 +400,11 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     for key in _NOT_NEGATIVE:
         if key in table and table[key] < 0:
             raise ConfigError(where, "must not be negative", site=name, key=key)
+    if "schedule" in table:
+        try:
+            parse_duration(table["schedule"])
+        except ValueError as exc:
+            raise ConfigError(where, str(exc), site=name, key="schedule") from None
     selectors = table.get("selectors", {})
     for field_name, selector in selectors.items():
         _check_selector(where, name, field_name, selector)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from newsspider.config import Config, SiteConfig
+from newsspider.config import Config, SiteConfig, parse_duration
 from newsspider.db import Database
+from newsspider.progress import install_log_handler
 from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
 from newsspider.spiders import spider_class_for
 
@@ -32,7 +36,10 @@ class SiteResult:
         return self.status == STATUS_OK
 
 
-def crawl_settings(config: Config, db_path: str, log_level: str = "INFO") -> Settings:
+def crawl_settings(
+    config: Config, db_path: str, log_level: str = "INFO", **overrides: Any
+) -> Settings:
+    """Project settings for a CLI crawl; `overrides` are NEWSSPIDER_* names without the prefix."""
     settings = Settings()
     settings.setmodule("newsspider.settings", priority="project")
     settings.set("NEWSSPIDER_CONFIG", config.path, priority="cmdline")
@@ -40,15 +47,29 @@ def crawl_settings(config: Config, db_path: str, log_level: str = "INFO") -> Set
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     if config.user_agent:
         settings.set("USER_AGENT", config.user_agent, priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(f"NEWSSPIDER_{name.upper()}", value, priority="cmdline")
     return settings
 
 
 def crawl_sites(
-    config: Config, sites: list[SiteConfig], db_path: str, *, log_level: str = "INFO"
+    config: Config,
+    sites: list[SiteConfig],
+    db_path: str,
+    *,
+    log_level: str = "INFO",
+    log_format: str = "text",
+    **overrides: Any,
 ) -> list[SiteResult]:
-    """Crawl the sites concurrently (politeness is per site) and return one result each."""
+    """Crawl the sites concurrently (politeness is per site) and return one result each.
+
+    `overrides` set NEWSSPIDER_* settings, e.g. `incremental=False`, `progress=True`.
+    """
     Database(db_path).close()  # create the schema, or fail with a clear error before crawling
-    process = CrawlerProcess(crawl_settings(config, db_path, log_level))
+    settings = crawl_settings(config, db_path, log_level, **overrides)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours, below
+    process = CrawlerProcess(settings)
+    install_log_handler(log_level, log_format)
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for site in sites:
         crawler = process.create_crawler(spider_class_for(site))
@@ -56,6 +77,44 @@ def crawl_sites(
         crawlers.append((site, crawler))
     process.start()
     return [_result(site, crawler) for site, crawler in crawlers]
+
+
+def due_sites(
+    sites: list[SiteConfig], db_path: str, now: datetime
+) -> tuple[list[SiteConfig], dict[str, datetime]]:
+    """The sites whose `schedule` says they are due, and when each of the others is next due.
+
+    A site is due when its last run started at least its interval ago (less a tenth of
+    the interval, at most two minutes, so cron's own jitter never skips a turn).
+    """
+    due, later = [], {}
+    starts = _last_starts(db_path)
+    for site in sites:
+        last = starts.get(site.name)
+        if site.schedule is None or last is None:
+            due.append(site)
+            continue
+        interval = parse_duration(site.schedule)
+        slack = min(interval / 10, 120)
+        next_due = last + timedelta(seconds=interval - slack)
+        if now >= next_due:
+            due.append(site)
+        else:
+            later[site.name] = next_due
+    return due, later
+
+
+def _last_starts(db_path: str) -> dict[str, datetime]:
+    if not Path(db_path).exists():
+        return {}
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10)
+    try:
+        rows = conn.execute("SELECT site, max(started) FROM crawl_runs GROUP BY site").fetchall()
+    except sqlite3.OperationalError:  # no schema yet
+        return {}
+    finally:
+        conn.close()
+    return {site: datetime.fromisoformat(started) for site, started in rows if started}
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:

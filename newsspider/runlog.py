@@ -12,10 +12,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsspider.db import Database
+from newsspider.progress import log_site_summary
 
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 _PREFIX = "newsspider/"
+RUN_ID_STAT = "newsspider/run_id"  # this crawl's `crawl_runs` row (newsspider.incremental reads it)
 
 
 def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
@@ -48,6 +50,8 @@ def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dic
         "error_reasons": {k: v for k, v in grouped("errors").items() if k != "requests"},
         "skipped_reasons": _skipped(stats, grouped("skipped")),
         "duration_s": round(duration_s, 3),
+        "not_modified": int(stats.get(f"{_PREFIX}pages/not_modified", 0)),
+        "article_links": int(stats.get(f"{_PREFIX}links/articles", 0)),
     }
 
 
@@ -90,6 +94,8 @@ class RunLog:
         try:
             self.run_id = db.start_run(spider.name, _iso(datetime.now(UTC)))
             db.commit()
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         finally:
             db.release()
 
@@ -99,6 +105,7 @@ class RunLog:
             self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
         )
         self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
+        log_site_summary(spider.name, summary["status"], self.crawler.stats.get_stats())
         if self.run_id is None:
             return
         db = Database.shared(self.db_path)

@@ -53,7 +53,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.EncodingRepairMiddleware": 580,
 }
-SPIDER_MIDDLEWARES = {"newsspider.middlewares.CrawlLimitsMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "newsspider.incremental.IncrementalMiddleware": 900,
+    "newsspider.middlewares.CrawlLimitsMiddleware": 950,
+}
+# Skip stored articles, re-check recent ones, stop paging early (newsspider/incremental.py).
+NEWSSPIDER_INCREMENTAL = True
 
 ITEM_PIPELINES = {
     "newsspider.pipelines.NormalizePipeline": 100,
@@ -61,7 +66,8 @@ ITEM_PIPELINES = {
     "newsspider.pipelines.StorePipeline": 900,
 }
 
-EXTENSIONS = {"newsspider.runlog.RunLog": 500}
+EXTENSIONS = {"newsspider.runlog.RunLog": 500, "newsspider.progress.Progress": 510}
+NEWSSPIDER_PROGRESS = False  # the live line on a terminal (set by the CLI)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

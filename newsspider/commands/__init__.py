@@ -19,6 +19,9 @@ COMMAND_MODULES = (
     "enqueue",
     "worker",
     "ingest",
+    "status",
+    "search",
+    "articles",
 )
 DEFAULT_DB = "newsspider.db"
 DEFAULT_OUT = "feeds-out"

@@ -1,10 +1,20 @@
-"""`newsspider crawl` and `newsspider run`: crawl sites (then export, for run)."""
+"""`newsspider crawl` and `newsspider run`: crawl sites (then export, for run).
+
+Exit statuses: 0 success; 1 a site failed, or (`run`) a site is unhealthy (see
+`newsspider status`); 2 bad configuration, usage or unknown site; 3 database or
+output error; 4 another run holds the database's lock (this one touched nothing);
+130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import random
+import subprocess
 import sys
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsspider.commands import (
@@ -13,30 +23,119 @@ from newsspider.commands import (
     add_output_options,
     load_selected_config,
     log_level,
+    positive_int,
 )
 from newsspider.commands.export import export
-from newsspider.config import Config
+from newsspider.config import Config, parse_duration
 
 _ROW = "{:<24} {:<7} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
+JITTER = 0.1  # --every waits its interval give or take this fraction
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     crawl = add("crawl", cmd_crawl, "crawl sites into the database")
     crawl.add_argument("sites", nargs="*", metavar="SITE", help="sites to crawl (default: all)")
-    run = add("run", cmd_run, "crawl every site, then export feeds (the command for cron)")
-    run.add_argument("sites", nargs="*", metavar="SITE", help="sites to crawl (default: all)")
+    add_crawl_options(crawl)
+    run = add("run", cmd_run, "crawl the sites that are due, then export feeds (the cron command)")
+    run.add_argument("sites", nargs="*", metavar="SITE", help="sites to crawl (default: all due)")
+    add_crawl_options(run)
     add_output_options(run)
+    run.add_argument("--every", metavar="INTERVAL", type=_duration, help="loop: run every 15m, 1h")
+    run.add_argument("--cycles", type=positive_int, help="with --every: stop after N runs")
+
+
+def add_crawl_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--full", action="store_true", help="re-fetch every article (no incremental skipping)"
+    )
+    parser.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="log lines on stderr"
+    )
+
+
+def _duration(text: str) -> int:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    return crawl(load_selected_config(args), args.sites, args.db, args)
+    from newsspider.lock import RunLock
+
+    config = load_selected_config(args)
+    with RunLock(args.db):
+        return crawl(config, args.sites, args.db, args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = load_selected_config(args)
-    status = crawl(config, args.sites, args.db, args)
-    export(config, args.db, args.out, args.limit, quiet=args.quiet)
-    return status
+    if args.every:
+        return run_every(args)
+    return run_once(config, args)
+
+
+def run_once(config: Config, args: argparse.Namespace) -> int:
+    """One run: the named sites, or those due by their schedule; export; health verdicts."""
+    from newsspider.commands.status import unhealthy_sites
+    from newsspider.crawl import due_sites
+    from newsspider.lock import RunLock
+
+    with RunLock(args.db):
+        sites = config.select(args.sites)
+        if not args.sites:
+            sites, later = due_sites(sites, args.db, datetime.now(UTC))
+            for name, when in later.items():
+                if not args.quiet:
+                    print(f"{name}: not due until {when:%Y-%m-%d %H:%M:%S}Z", file=sys.stderr)
+            if not sites:
+                return EXIT_OK
+        names = [s.name for s in sites]
+        status = crawl(config, names, args.db, args)
+        export(config, args.db, args.out, args.limit, quiet=args.quiet)
+    unhealthy = unhealthy_sites(args.db, config, names)
+    for verdict in unhealthy:
+        print(
+            f"newsspider: {verdict.site} is unhealthy: {'; '.join(verdict.reasons)}",
+            file=sys.stderr,
+        )
+    return EXIT_SITE_FAILED if unhealthy else status
+
+
+def run_every(args: argparse.Namespace) -> int:
+    """Run in a fresh process every interval (with jitter) until interrupted or `--cycles`.
+
+    A fresh process per run: Scrapy's reactor cannot be started twice, and a long-lived
+    loop should not carry one run's memory into the next.
+    """
+    cycle, status = 0, EXIT_OK
+    while True:
+        started = time.monotonic()
+        status = subprocess.call(child_command(args))
+        cycle += 1
+        if args.cycles and cycle >= args.cycles:
+            return status
+        pause = args.every * random.uniform(1 - JITTER, 1 + JITTER)
+        pause = max(0.0, pause - (time.monotonic() - started))
+        if not args.quiet:
+            print(f"run {cycle} exited with {status}; next in {pause:.0f}s", file=sys.stderr)
+        time.sleep(pause)
+
+
+def child_command(args: argparse.Namespace) -> list[str]:
+    """The `newsspider run` command one cycle of `--every` runs."""
+    command = [sys.executable, "-m", "newsspider.cli", "run", *args.sites, "--db", args.db]
+    command += ["--out", args.out, "--log-format", args.log_format]
+    if args.config:
+        command += ["--config", args.config]
+    if args.limit:
+        command += ["--limit", str(args.limit)]
+    if args.full:
+        command.append("--full")
+    if args.quiet:
+        command.append("-q")
+    command += ["-v"] * args.verbose
+    return command
 
 
 def crawl(config: Config, site_names: list[str], db: str, args: argparse.Namespace) -> int:
@@ -44,7 +143,15 @@ def crawl(config: Config, site_names: list[str], db: str, args: argparse.Namespa
     from newsspider.crawl import crawl_sites
 
     sites = config.select(site_names)
-    results = crawl_sites(config, sites, db, log_level=log_level(args))
+    results = crawl_sites(
+        config,
+        sites,
+        db,
+        log_level=log_level(args),
+        log_format=getattr(args, "log_format", "text"),
+        incremental=not getattr(args, "full", False),
+        progress=sys.stderr.isatty() and not args.quiet,
+    )
     failed = [r.site for r in results if not r.ok]
     if not args.quiet or failed:
         print(

@@ -1,15 +1,16 @@
 """The one owner of the SQLite schema: tables, columns, indexes, triggers, FTS.
 
 Version history: 1 articles, revisions, crawl_runs, story tables, FTS; 2 feed
-indexes, `article_labels`, failure reasons in `crawl_runs`. `create_schema` is
-idempotent and brings an older database up to date.
+indexes, `article_labels`, failure reasons in `crawl_runs`; 3 incremental counts in
+`crawl_runs` (`not_modified`, `article_links`) and the views for common questions.
+`create_schema` is idempotent and brings an older database up to date.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
@@ -74,6 +75,8 @@ RUN_COLUMNS: dict[str, type] = {
     "error_reasons": str,
     "skipped_reasons": str,
     "duration_s": float,
+    "not_modified": int,  # conditional re-fetches answered 304 (also counted as unchanged)
+    "article_links": int,  # article links seen on listings, sitemaps and feeds, known or not
 }
 # Feeds list articles newest first by this key; the feed indexes below are built on it, and
 # a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
@@ -122,6 +125,29 @@ _LABEL_TRIGGERS = (
 )
 
 
+# Version 3: answers to the common questions, for sqlite3, sqlite-utils and Datasette
+# (examples in docs/queries.md).
+VIEWS = {
+    "articles_per_site_day": """
+        SELECT site, date(COALESCE(published, first_seen)) AS day, count(*) AS articles
+        FROM articles GROUP BY site, day""",
+    "latest_per_site": """
+        SELECT site, count(*) AS articles, max(published) AS latest_published,
+               max(first_seen) AS latest_seen,
+               (SELECT title FROM articles AS newest WHERE newest.site = articles.site
+                ORDER BY COALESCE(published, first_seen) DESC LIMIT 1) AS latest_title
+        FROM articles GROUP BY site""",
+    "stories_with_copies": """
+        SELECT story_id, count(*) AS copies, count(DISTINCT site) AS sites,
+               group_concat(DISTINCT site) AS site_names, min(published) AS first_published,
+               (SELECT title FROM articles AS first WHERE first.story_id = articles.story_id
+                ORDER BY COALESCE(published, first_seen) LIMIT 1) AS title
+        FROM articles GROUP BY story_id HAVING count(*) > 1""",
+    "last_run_per_site": """
+        SELECT * FROM crawl_runs WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY site)""",
+}
+
+
 def create_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index and trigger that is missing; idempotent."""
     articles = db.table("articles")
@@ -156,6 +182,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         if name not in runs.columns_dict:
             runs.add_column(name, kind)
     _create_feed_schema(db)
+    for name, sql in VIEWS.items():
+        db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql.strip()}")
 
 
 def _create_feed_schema(db: sqlite_utils.Database) -> None:

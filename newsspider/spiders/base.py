@@ -74,6 +74,10 @@ class SiteSpider(Spider):
             )
 
     def parse_article(self, response: Response, hint: Link | None = None) -> Iterator[Article]:
+        if response.status == 304:  # a conditional re-fetch (newsspider.incremental): unchanged
+            self.count("pages/not_modified")
+            self.count("stored/unchanged")
+            return
         if not isinstance(response, TextResponse):
             self.count("skipped/article_not_html")
             return
