@@ -6,7 +6,7 @@ import pytest
 from newsspider.config import load_config, parse_config
 from newsspider.errors import ConfigError, UnknownSiteError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "config"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "config"
 
 
 def test_valid_config_loads_every_key():

@@ -1,0 +1,184 @@
+"""Site definitions and global options, read from TOML and validated up front.
+
+Every problem is reported as a `ConfigError` naming the file, the site and the
+key, before any request is sent. The objects are in `model`, the shared checks
+in `checks`, the `[feeds]` table in `feeds`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsspider.config.checks import (
+    AT_LEAST_ONE,
+    CRAWL_TYPES,
+    HEALTH_TYPES,
+    NOT_NEGATIVE,
+    SITE_TYPES,
+    TOP_LEVEL,
+    check_networks,
+    check_regex,
+    check_selector,
+    check_types,
+    check_urls,
+    is_xpath,
+    parse_duration,
+)
+from newsspider.config.feeds import parse_feeds
+from newsspider.config.model import (
+    COMBINED_FEED_NAME,
+    DEFAULT_CONFIG,
+    FAMILY_KINDS,
+    SELECTOR_FIELDS,
+    SITE_KINDS,
+    Config,
+    FeedFamily,
+    FeedOptions,
+    HealthOptions,
+    SiteConfig,
+)
+from newsspider.errors import ConfigError
+
+__all__ = [
+    "COMBINED_FEED_NAME",
+    "DEFAULT_CONFIG",
+    "FAMILY_KINDS",
+    "SELECTOR_FIELDS",
+    "SITE_KINDS",
+    "Config",
+    "FeedFamily",
+    "FeedOptions",
+    "HealthOptions",
+    "SiteConfig",
+    "is_xpath",
+    "load_config",
+    "parse_config",
+    "parse_duration",
+]
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a TOML configuration file."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(where, "file not found (pass --config PATH)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(where, f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(where, f"invalid TOML: {exc}") from None
+    return parse_config(raw, where)
+
+
+def parse_config(raw: dict[str, Any], where: str) -> Config:
+    from newsspider.cluster.config import parse_cluster
+
+    for key in raw:
+        if key not in TOP_LEVEL:
+            raise ConfigError(
+                where, f"unknown top-level key (known: {', '.join(TOP_LEVEL)})", key=key
+            )
+    sites_raw = raw.get("sites", {})
+    if not isinstance(sites_raw, dict) or not sites_raw:
+        raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
+    allowed = _parse_crawl(where, raw.get("crawl", {}))
+    sites = {name: _parse_site(where, name, table, allowed) for name, table in sites_raw.items()}
+    user_agent = raw.get("user_agent")
+    if user_agent is not None and not isinstance(user_agent, str):
+        raise ConfigError(where, "must be a string", key="user_agent")
+    return Config(
+        path=where,
+        sites=sites,
+        feeds=parse_feeds(where, raw.get("feeds", {}), tuple(sites)),
+        user_agent=user_agent,
+        cluster=parse_cluster(where, raw.get("cluster")),
+        health=_parse_health(where, raw.get("health", {})),
+    )
+
+
+def _parse_health(where: str, table: Any) -> HealthOptions:
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", key="health")
+    check_types(where, None, table, HEALTH_TYPES, prefix="health.")
+    for key in ("empty_runs", "min_articles"):
+        if table.get(key, 1) < 1:
+            raise ConfigError(where, "must be at least 1", key=f"health.{key}")
+    if not 0 < table.get("missing_share_jump", 0.3) <= 1:
+        raise ConfigError(where, "must be above 0 and at most 1", key="health.missing_share_jump")
+    return HealthOptions(**table)
+
+
+def _parse_crawl(where: str, table: Any) -> tuple[str, ...]:
+    """The `[crawl]` table: `allow_addresses` applies to every site."""
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", key="crawl")
+    check_types(where, None, table, CRAWL_TYPES, prefix="crawl.")
+    return check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
+
+
+def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+        raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
+    if not isinstance(table, dict):
+        raise ConfigError(where, "must be a table", site=name)
+    check_types(where, name, table, SITE_TYPES)
+    for key in ("kind", "start_urls", "timezone"):
+        if key not in table:
+            raise ConfigError(where, "is required", site=name, key=key)
+    if table["kind"] not in SITE_KINDS:
+        raise ConfigError(where, f"must be one of {', '.join(SITE_KINDS)}", site=name, key="kind")
+    for key in ("start_urls", "sitemaps", "feeds"):
+        check_urls(where, name, key, table.get(key, []))
+    if not table["start_urls"]:
+        raise ConfigError(where, "needs at least one URL", site=name, key="start_urls")
+    try:
+        ZoneInfo(table["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            where,
+            f"unknown time zone {table['timezone']!r} (use an IANA name such as 'Asia/Tehran')",
+            site=name,
+            key="timezone",
+        ) from None
+    for key in ("article_url_pattern", "id_pattern"):
+        if key in table:
+            check_regex(where, name, key, table[key])
+    if "id_pattern" in table and "id" not in re.compile(table["id_pattern"]).groupindex:
+        raise ConfigError(where, "needs a named group (?P<id>...)", site=name, key="id_pattern")
+    for key in AT_LEAST_ONE:
+        if key in table and table[key] < 1:
+            raise ConfigError(where, "must be at least 1", site=name, key=key)
+    for key in NOT_NEGATIVE:
+        if key in table and table[key] < 0:
+            raise ConfigError(where, "must not be negative", site=name, key=key)
+    if "schedule" in table:
+        try:
+            parse_duration(table["schedule"])
+        except ValueError as exc:
+            raise ConfigError(where, str(exc), site=name, key="schedule") from None
+    selectors = table.get("selectors", {})
+    for field_name, selector in selectors.items():
+        check_selector(where, name, field_name, selector)
+    domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
+    values = {
+        k: v
+        for k, v in table.items()
+        if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds", "allow_addresses")
+    }
+    site_allowed = check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
+    return SiteConfig(
+        name=name,
+        start_urls=tuple(table["start_urls"]),
+        allowed_domains=tuple(sorted({d for d in domains if d})),
+        sitemaps=tuple(table.get("sitemaps", [])),
+        feeds=tuple(table.get("feeds", [])),
+        allow_addresses=tuple(dict.fromkeys(allowed + site_allowed)),
+        **values,
+    )
