@@ -18,6 +18,9 @@ from newsspider.extract.similarity import (
 
 # How many articles sharing LSH bands are compared in full for a new article.
 MAX_STORY_CANDIDATES = 20
+# Within one site, templated articles (weather warnings, price reports) share much of
+# their text without being one story: a copy on the same site must be far closer.
+SAME_SITE_THRESHOLD = 0.8
 
 
 def assign_story(
@@ -30,7 +33,9 @@ def assign_story(
     """
     signature = fingerprint(body)
     keys = band_keys(signature) if signature is not None else []
-    story = _matching_story(conn, signature, keys) if is_new and signature is not None else None
+    story = None
+    if is_new and signature is not None:
+        story = _matching_story(conn, site, signature, keys)
     if not is_new:
         _forget(conn, site, news_id)
     if signature is not None:
@@ -46,11 +51,11 @@ def assign_story(
 
 
 def _matching_story(
-    conn: sqlite3.Connection, signature: Fingerprint, keys: list[str]
+    conn: sqlite3.Connection, site: str, signature: Fingerprint, keys: list[str]
 ) -> str | None:
     placeholders = ",".join("?" * len(keys))
     candidates = conn.execute(
-        "SELECT f.fingerprint, a.story_id FROM ("
+        "SELECT c.site, f.fingerprint, a.story_id FROM ("
         f"  SELECT site, news_id, count(*) AS shared FROM story_bands"
         f"  WHERE band_key IN ({placeholders}) GROUP BY site, news_id"
         f"  ORDER BY shared DESC LIMIT {MAX_STORY_CANDIDATES}"
@@ -58,10 +63,11 @@ def _matching_story(
         "JOIN articles AS a USING (site, news_id)",
         keys,
     ).fetchall()
-    best_story, best_score = None, SIMILARITY_THRESHOLD
-    for blob, story_id in candidates:
+    best_story, best_score = None, 0.0
+    for candidate_site, blob, story_id in candidates:
+        needed = SAME_SITE_THRESHOLD if candidate_site == site else SIMILARITY_THRESHOLD
         score = similarity(signature, Fingerprint.from_bytes(blob))
-        if score >= best_score:
+        if score >= needed and score > best_score:
             best_story, best_score = story_id, score
     return best_story
 

@@ -133,3 +133,18 @@ def test_search_index_unifies_arabic_and_persian_letters(db):
     query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
     assert db.conn.execute(query, ["کشور"]).fetchone()[0] == 1
     assert db.get_article("mfa_en", "253326")["body_text"] == "اقتصاد كشور در سال جديد"
+
+
+def test_templated_articles_on_one_site_stay_separate_stories(db):
+    paragraphs = _seed_body().split("\n\n")
+    shared = "\n\n".join(paragraphs[:11])  # a template: most of the text, not the story
+    ending = " ".join(f"Local detail number {i} differs in every report." for i in range(15))
+    full = "\n\n".join(paragraphs)
+    db.upsert_article(_article(news_id="1", body_text=f"{shared}\n\n{ending}"), now=T0)
+    db.upsert_article(_article(news_id="2", body_text=full), now=T0)
+    db.upsert_article(
+        _article(site="agency", news_id="3", body_text=f"{shared}\n\n{ending}"), now=T0
+    )
+    story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
+    assert story["2"] == "mfa_en:2"  # similar (about 0.6) on the same site: another story
+    assert story["3"] == "mfa_en:1"  # the same text on another site: the same story
