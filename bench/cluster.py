@@ -5,7 +5,7 @@ latency; each site allows `CONCURRENCY` requests at a time cluster-wide, and eac
 worker handles `WORKER_CONCURRENCY` at once. Throughput should grow with workers until
 the hosts' combined limit (hosts x concurrency / latency) caps it.
 
-    PYTHONPATH=. python bench/cluster.py [--articles 60] [--latency 0.2]
+    python bench/cluster.py [--articles 60] [--latency 0.2]
 
 Needs `redis-server` on PATH.
 """
@@ -21,6 +21,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.cluster's Redis helper
 
 from newsspider.demo import demo_config_toml
 from newsspider.demo.editions import build_editions

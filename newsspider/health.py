@@ -49,9 +49,12 @@ def site_verdict(site: str, runs: Sequence[Mapping[str, Any]], options: HealthOp
 
 
 def _last_failed(runs: Sequence[Mapping[str, Any]]) -> str | None:
-    if runs and runs[0].get("status") == "failed":
-        return f"last run failed ({runs[0].get('finish_reason') or 'no listing page'})"
-    return None
+    if not runs or runs[0].get("status") != "failed":
+        return None
+    reason = runs[0].get("finish_reason")
+    if reason and reason != "finished":
+        return f"last run failed (crawl ended: {reason})"
+    return "last run failed (no listing page could be fetched)"
 
 
 def _empty_streak(runs: Sequence[Mapping[str, Any]], empty_runs: int) -> str | None:

@@ -34,9 +34,14 @@ def test_runs_still_running_are_ignored():
     assert site_verdict("s", [killed, killed, killed, run(new=2)], OPTIONS).healthy
 
 
-def test_a_failed_last_run_is_flagged():
-    verdict = site_verdict("s", [run(status="failed", finish_reason="finished"), run()], OPTIONS)
-    assert verdict.reasons == ("last run failed (finished)",)
+def test_a_failed_last_run_is_flagged_with_its_cause():
+    unreachable = run(status="failed", finish_reason="finished")
+    verdict = site_verdict("s", [unreachable, run()], OPTIONS)
+    assert verdict.reasons == ("last run failed (no listing page could be fetched)",)
+    cut = run(status="failed", finish_reason="shutdown")
+    assert site_verdict("s", [cut, run()], OPTIONS).reasons == (
+        "last run failed (crawl ended: shutdown)",
+    )
 
 
 def test_a_jump_in_articles_missing_a_date_is_a_layout_change():
