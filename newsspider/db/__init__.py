@@ -223,6 +223,7 @@ class Database:
         changed = [f for f in CONTENT_FIELDS if kept.get(f) != other.get(f)]
         revision = {f: kept.get(f) for f in CONTENT_FIELDS}
         revision.update(
+            url=kept.get("url"),
             site=kept["site"],
             news_id=kept["news_id"],
             revised_at=now,

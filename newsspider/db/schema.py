@@ -14,8 +14,8 @@ SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
+# Not the fetched `url`: one article reached by two addresses is one unchanged row.
 CONTENT_FIELDS = (
-    "url",
     "canonical_url",
     "title",
     "summary",
@@ -34,6 +34,7 @@ LIST_FIELDS = ("authors", "categories", "tags", "images")
 ARTICLE_COLUMNS: dict[str, type] = {
     "site": str,
     "news_id": str,
+    "url": str,
     **{name: str for name in CONTENT_FIELDS},
     "fetched_at": str,
     "first_seen": str,
@@ -52,6 +53,7 @@ REVISION_COLUMNS: dict[str, type] = {
     "revised_at": str,
     "changed": str,
     "suspect": int,
+    "url": str,
     **{name: str for name in CONTENT_FIELDS},
     "content_hash": str,
 }

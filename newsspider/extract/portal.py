@@ -40,6 +40,13 @@ _FURNITURE = re.compile(
     r"first name (&|and) last name|your (name|email|comment)|submit|send|"
     r"چاپ|ارسال|اشتراک\s*گذاری|نظرات|ارسال نظر|برچسب\s*ها|طباعة|إرسال|مشاركة|التعليقات)\s*:?$"
 )
+_BYLINE = re.compile(
+    r"(?i)^(?:by|written by|reported by|reporter|author|نویسنده|خبرنگار|به قلم|بقلم|الكاتب|كتب)"
+    r"\s*[:：]?\s+(?P<names>[^.!?؟]{2,80})$"
+)
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|،|&|\band\b|\bو\b)\s*")
+# Bylines stand at the start or the end of an article.
+_BYLINE_REACH = 2
 _SOURCE_LINE = re.compile(r"(?i)^(?:source|منبع|المصدر)\s*[:：]\s*(.{2,60})$")
 _AGENCY_MAX_WORDS = 4
 
@@ -69,6 +76,9 @@ def extract_portal(tree: HtmlElement) -> dict[str, Any]:
         fields["title"], steps["title"] = title, "heading"
     paragraphs = _body_paragraphs(tree)
     paragraphs = [p for p in paragraphs if not _is_furniture(p, title)]
+    authors, paragraphs = _split_bylines(paragraphs)
+    if authors:
+        fields["authors"], steps["authors"] = authors, "byline"
     source, paragraphs = _split_source(paragraphs)
     if source:
         fields["source"], steps["source"] = source, "agency-line"
@@ -238,6 +248,20 @@ def _is_furniture(paragraph: str, title: str | None) -> bool:
     if title and paragraph.casefold() == title.casefold():
         return True  # the repeated title shown as the lead
     return is_label_line(paragraph) or bool(_FURNITURE.match(paragraph))
+
+
+def _split_bylines(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Take "By A and B" / "خبرنگار: ..." lines off the start and end of the body."""
+    authors: list[str] = []
+    kept = []
+    for index, paragraph in enumerate(paragraphs):
+        near_edge = index < _BYLINE_REACH or index >= len(paragraphs) - _BYLINE_REACH
+        found = _BYLINE.match(paragraph) if near_edge and len(paragraphs) > 1 else None
+        if found:
+            authors += [n for n in _NAME_SEPARATORS.split(found.group("names")) if n.strip()]
+        else:
+            kept.append(paragraph)
+    return authors, kept
 
 
 def _split_source(paragraphs: list[str]) -> tuple[str | None, list[str]]:

@@ -148,3 +148,12 @@ def test_templated_articles_on_one_site_stay_separate_stories(db):
     story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
     assert story["2"] == "mfa_en:2"  # similar (about 0.6) on the same site: another story
     assert story["3"] == "mfa_en:1"  # the same text on another site: the same story
+
+
+def test_one_news_id_reached_by_two_urls_is_one_unchanged_row(db):
+    db.upsert_article(_article(), now=T0)
+    alias = _article(url="https://example.org/en/news/253326?utm_source=feed", fetched_at=T1)
+    assert db.upsert_article(alias, now=T1) == Outcome.UNCHANGED
+    assert db.article_count() == 1
+    assert db.get_article("mfa_en", "253326")["url"] == "https://example.org/en/news/253326"
+    assert list(db.db.table("revisions").rows) == []
