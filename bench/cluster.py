@@ -30,8 +30,11 @@ from newsspider.demo.site import DemoSite, route_key
 from tests.cluster.conftest import RedisProcess
 
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
-CONCURRENCY = 2
-WORKER_CONCURRENCY = 4
+SECTIONS = ("alpha", "beta", "gamma", "fa")
+# Each worker's own limit binds before the hosts' cluster-wide one, so added workers show
+# as added throughput until HOSTS x CONCURRENCY / latency caps it.
+CONCURRENCY = 16
+WORKER_CONCURRENCY = 1
 
 
 def serve(host: str, site_for: dict[str, DemoSite], latency: float) -> str:
@@ -60,12 +63,15 @@ def serve(host: str, site_for: dict[str, DemoSite], latency: float) -> str:
 
 
 def config_text(base_urls: list[str], redis_url: str, prefix: str) -> str:
+    """One site per demo section per host: parallel work comes from many sites, as in a
+    real cluster; within one site, pagination is a chain that no added worker shortens."""
     tables = []
     for number, base_url in enumerate(base_urls):
-        table = demo_config_toml(base_url, sections=("alpha",), max_pages=50)
-        table = table.replace("[sites.demo_alpha]", f"[sites.host{number}]")
-        table = table.replace('"127.0.0.1/32"', '"127.0.0.0/8"')
-        tables.append(table + f"concurrency = {CONCURRENCY}\n")
+        for section in SECTIONS:
+            table = demo_config_toml(base_url, sections=(section,), max_pages=50)
+            table = table.replace(f"[sites.demo_{section}]", f"[sites.host{number}_{section}]")
+            table = table.replace('"127.0.0.1/32"', '"127.0.0.0/8"')
+            tables.append(table + f"concurrency = {CONCURRENCY}\nmax_depth = 100\n")
     return "\n".join(tables) + f'[cluster]\nredis_url = "{redis_url}"\nkey_prefix = "{prefix}"\n'
 
 
@@ -92,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=60, help="articles per host")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per response")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
     site_for: dict[str, object] = {"_n": args.articles}
     base_urls = [serve(host, site_for, args.latency) for host in HOSTS]  # type: ignore[arg-type]
@@ -103,7 +110,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             baseline = None
-            for workers in (1, 2, 4):
+            for workers in args.workers:
                 stored, elapsed = run(workers, base_urls, redis.url, Path(tmp))
                 rate = stored / elapsed
                 baseline = baseline or rate

@@ -25,6 +25,8 @@ from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, LeaseQueue
 
 logger = logging.getLogger(__name__)
+# How soon a worker with nothing to do for a site asks the shared queue again.
+IDLE_POLL_SECONDS = 0.25
 
 
 class ClusterScheduler(Scheduler):
@@ -80,9 +82,19 @@ class ClusterScheduler(Scheduler):
     def next_request(self) -> Request | None:
         self.reclaim_if_due()
         request: Request | None = super().next_request()
-        if request is not None:
+        if request is None:
+            self._ask_again_soon()
+        else:
             self.held.add(request.meta[LEASE_META])
         return request
+
+    def _ask_again_soon(self) -> None:
+        """Another worker may queue this site's next page any moment: look again shortly,
+        not at Scrapy's 5 s heartbeat (which left added workers idle). Scrapy has no public
+        hook for this; the engine slot's `nextcall` is what its own heartbeat schedules."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule(IDLE_POLL_SECONDS)
 
     def ack(self, member: bytes) -> None:
         """The request is done: everything it produced is in Redis."""
