@@ -7,6 +7,7 @@ in `checks`, the `[feeds]` table in `feeds`.
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import tomllib
 from pathlib import Path
@@ -67,7 +68,7 @@ def load_config(path: str | Path | None = None) -> Config:
     path = Path(path) if path is not None else DEFAULT_CONFIG
     where = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_read_text(path))
     except FileNotFoundError:
         raise ConfigError(where, "file not found (pass --config PATH)") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -75,6 +76,14 @@ def load_config(path: str | Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(where, f"invalid TOML: {exc}") from None
     return parse_config(raw, where)
+
+
+def _read_text(path: Path) -> str:
+    """The bundled file is read as package data: under Scrapyd it sits inside a zipped egg."""
+    if path == DEFAULT_CONFIG:
+        bundled = importlib.resources.files("newsspider").joinpath(DEFAULT_CONFIG.name)
+        return bundled.read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8")
 
 
 def parse_config(raw: dict[str, Any], where: str) -> Config:
