@@ -47,6 +47,7 @@ def crawl_settings(
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     if config.user_agent:
         settings.set("USER_AGENT", config.user_agent, priority="cmdline")
+    settings.set("NEWSSPIDER_EXTRACT_PROCESSES", config.extract_processes, priority="cmdline")
     for name, value in overrides.items():
         settings.set(f"NEWSSPIDER_{name.upper()}", value, priority="cmdline")
     return settings

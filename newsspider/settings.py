@@ -15,6 +15,9 @@ SPIDER_LOADER_CLASS = "newsspider.spiderloader.SiteSpiderLoader"
 # ./newsspider.toml, then the bundled newsspider/sites.toml.
 NEWSSPIDER_CONFIG = None
 NEWSSPIDER_DB = "newsspider.db"
+# Worker processes for article extraction (0: in the crawl's own process). On a machine
+# with spare cores, 1 or 2 let a large crawl extract while it fetches.
+NEWSSPIDER_EXTRACT_PROCESSES = 0
 # Articles are committed in batches of this many items or seconds, whichever comes first.
 NEWSSPIDER_COMMIT_ITEMS = 100
 NEWSSPIDER_COMMIT_SECONDS = 2.0

@@ -97,7 +97,7 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
     sites_raw = raw.get("sites", {})
     if not isinstance(sites_raw, dict) or not sites_raw:
         raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
-    allowed = _parse_crawl(where, raw.get("crawl", {}))
+    allowed, extract_processes = _parse_crawl(where, raw.get("crawl", {}))
     sites = {name: _parse_site(where, name, table, allowed) for name, table in sites_raw.items()}
     user_agent = raw.get("user_agent")
     if user_agent is not None and not isinstance(user_agent, str):
@@ -109,6 +109,7 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
         user_agent=user_agent,
         cluster=parse_cluster(where, raw.get("cluster")),
         health=_parse_health(where, raw.get("health", {})),
+        extract_processes=extract_processes,
     )
 
 
@@ -124,12 +125,16 @@ def _parse_health(where: str, table: Any) -> HealthOptions:
     return HealthOptions(**table)
 
 
-def _parse_crawl(where: str, table: Any) -> tuple[str, ...]:
-    """The `[crawl]` table: `allow_addresses` applies to every site."""
+def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
+    """The `[crawl]` table: `allow_addresses` for every site, `extract_processes`."""
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="crawl")
     check_types(where, None, table, CRAWL_TYPES, prefix="crawl.")
-    return check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
+    processes = table.get("extract_processes", 0)
+    if processes < 0:
+        raise ConfigError(where, "must not be negative", key="crawl.extract_processes")
+    allowed = check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
+    return allowed, processes
 
 
 def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:

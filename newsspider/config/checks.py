@@ -58,7 +58,7 @@ FAMILY_TYPES: dict[str, tuple[type, ...]] = {
     "language": (str,),
     "title": (str,),
 }
-CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,)}
+CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,), "extract_processes": (int,)}
 HEALTH_TYPES: dict[str, tuple[type, ...]] = {
     "empty_runs": (int,),
     "missing_share_jump": (int, float),

@@ -119,6 +119,7 @@ class Config:
     user_agent: str | None = None
     cluster: ClusterOptions | None = None  # the `[cluster]` table (docs/cluster.md)
     health: HealthOptions = HealthOptions()
+    extract_processes: int = 0  # `[crawl] extract_processes`: extraction off the crawl's core
 
     def select(self, names: list[str] | tuple[str, ...] = ()) -> list[SiteConfig]:
         """The named sites (all when none are named); an unknown name is an error."""

@@ -8,16 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from newsspider.config import SiteConfig
-from newsspider.extract.chain import extract_page
 from newsspider.extract.links import article_links, next_page
 from newsspider.extract.portal import parse_html
 from newsspider.extract.sitemaps import Link
+from newsspider.extractpool import Extractor
 from newsspider.items import Article
 from newsspider.middlewares import SKIP_REASONS, failure_reason
 
@@ -26,6 +27,7 @@ class SiteSpider(Spider):
     """A spider bound to one site definition (see `for_site`)."""
 
     site: ClassVar[SiteConfig]
+    extractor: Extractor
 
     @classmethod
     def for_site(cls, site: SiteConfig) -> type[SiteSpider]:
@@ -36,6 +38,14 @@ class SiteSpider(Spider):
             "custom_settings": politeness_settings(site),
         }
         return type(f"{cls.__name__}[{site.name}]", (cls,), attributes)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        processes = crawler.settings.getint("NEWSSPIDER_EXTRACT_PROCESSES", 0)
+        spider.extractor = Extractor.shared(processes)
+        crawler.signals.connect(spider.extractor.release, signal=signals.spider_closed)
+        return spider
 
     @property
     def article_pattern(self) -> re.Pattern[str] | None:
@@ -73,7 +83,9 @@ class SiteSpider(Spider):
                 errback=self.count_error,
             )
 
-    def parse_article(self, response: Response, hint: Link | None = None) -> Iterator[Article]:
+    async def parse_article(
+        self, response: Response, hint: Link | None = None
+    ) -> AsyncIterator[Article]:
         if response.status == 304:  # a conditional re-fetch (newsspider.incremental): unchanged
             self.count("pages/not_modified")
             self.count("stored/unchanged")
@@ -82,15 +94,15 @@ class SiteSpider(Spider):
             self.count("skipped/article_not_html")
             return
         self.count("pages/article")
-        yield self.build_article(response, hint)
+        fields = await self.extractor.extract(response.text, response.url, self.site)
+        yield self.build_article(response, fields, hint)
 
-    def build_article(self, response: TextResponse, hint: Link | None = None) -> Article:
-        """The article of one page; `hint` is what a sitemap or feed said about it."""
+    def build_article(
+        self, response: TextResponse, fields: dict[str, Any], hint: Link | None = None
+    ) -> Article:
+        """The article of one page from the chain's `fields` (see `extracted_by`);
+        `hint` is what a sitemap or feed said about it."""
         raise NotImplementedError
-
-    def extract_fields(self, response: TextResponse) -> dict[str, Any]:
-        """Every field the extraction chain finds for this site (see `extracted_by`)."""
-        return extract_page(response.text, response.url, self.site)
 
     def base_article(self, response: TextResponse) -> dict[str, Any]:
         """Fields every article gets from the response itself."""

@@ -115,8 +115,9 @@ class GenericSpider(SiteSpider):
         self.seen_articles.add(key)
         return True
 
-    def build_article(self, response: TextResponse, hint: Link | None = None) -> Article:
-        fields = self.extract_fields(response)
+    def build_article(
+        self, response: TextResponse, fields: dict[str, Any], hint: Link | None = None
+    ) -> Article:
         if hint is not None:
             apply_hint(fields, hint)
         return Article(**self.base_article(response), **fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.http import TextResponse
 
 from newsspider.extract.sitemaps import Link
@@ -10,5 +12,7 @@ from newsspider.spiders.base import SiteSpider
 
 
 class PortalSpider(SiteSpider):
-    def build_article(self, response: TextResponse, hint: Link | None = None) -> Article:
-        return Article(**self.base_article(response), **self.extract_fields(response))
+    def build_article(
+        self, response: TextResponse, fields: dict[str, Any], hint: Link | None = None
+    ) -> Article:
+        return Article(**self.base_article(response), **fields)

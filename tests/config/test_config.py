@@ -79,6 +79,7 @@ def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
         ({**_site(), "feeds": {"limit": 0}}, "feeds.limit", "at least 1"),
         ({**_site(), "feeds": {"base_url": "feeds/"}}, "feeds.base_url", "http(s) URL"),
         ({**_site(), "feeds": {"colour": 1}}, "feeds.colour", "unknown key"),
+        ({**_site(), "crawl": {"extract_processes": -1}}, "crawl.extract_processes", "negative"),
     ],
 )
 def test_bad_global_options_name_the_key(raw, key, message):
