@@ -63,18 +63,19 @@ def listing_links(
     for anchor, url, text in _anchors(tree, base_url):
         if url == base_url or not in_domains(url, allowed_domains):
             continue
-        path = urlparse(url).path + urlparse(url).query
-        if pattern.search(url) if pattern else _looks_like_article(text, path):
+        if pattern.search(url) if pattern else _looks_like_article(text, url):
             anchors.append((anchor, url))
     best = _main_container([a for a, _ in anchors])
-    main = [url for anchor, url in anchors if best is not None and _inside(anchor, best)]
-    main = list(dict.fromkeys(main))
-    others = [url for _, url in anchors if url not in main]
-    return main, list(dict.fromkeys(others))
+    main = list(dict.fromkeys(u for a, u in anchors if best is not None and _inside(a, best)))
+    in_main = set(main)
+    return main, list(dict.fromkeys(u for _, u in anchors if u not in in_main))
 
 
-def _looks_like_article(text: str, path: str) -> bool:
-    return len(text.split()) >= 4 and bool(_ARTICLE_HINT.search(path))
+def _looks_like_article(text: str, url: str) -> bool:
+    if len(text.split()) < 4:
+        return False
+    parts = urlparse(url)
+    return bool(_ARTICLE_HINT.search(parts.path + parts.query))
 
 
 def _main_container(anchors: list[HtmlElement]) -> HtmlElement | None:
