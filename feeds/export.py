@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from feeds.alarms import ALARM_FEED, alarm_feed
 from feeds.build import FeedBuilder, Skipped
 from feeds.directory import render_index, render_opml
 from feeds.errors import FeedNameClashError
@@ -49,15 +50,18 @@ def export_feeds(
     count = limit if limit is not None else (config.feeds.limit or DEFAULT_LIMIT)
     if count < 1:
         raise ValueError(f"limit must be at least 1, got {count}")
-    if COMBINED_FEED in config.sites:
-        raise FeedNameClashError(
-            f"a site named {COMBINED_FEED!r} would overwrite the combined feed; rename the site"
-        )
+    for reserved in (COMBINED_FEED, ALARM_FEED):
+        if reserved in config.sites:
+            raise FeedNameClashError(
+                f"a site named {reserved!r} would overwrite the {reserved!r} feed; rename the site"
+            )
     out = ensure_output_dir(out_dir)
     conn = open_readonly(db_path)
     try:
         builder = FeedBuilder(conn, config)
         feeds = [builder.build(spec, count) for spec in feed_specs(config)]
+        if config.health.feed:
+            feeds.append(alarm_feed(conn, config))
     finally:
         conn.close()
     report = ExportReport(skipped=list(builder.skipped.values()))

@@ -63,6 +63,7 @@ HEALTH_TYPES: dict[str, tuple[type, ...]] = {
     "empty_runs": (int,),
     "missing_share_jump": (int, float),
     "min_articles": (int,),
+    "feed": (bool,),
 }
 TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
 AT_LEAST_ONE = ("max_pages", "concurrency", "max_requests", "max_page_bytes", "max_url_length")

@@ -109,6 +109,7 @@ class HealthOptions:
     empty_runs: int = 3  # this many runs in a row without a single article link
     missing_share_jump: float = 0.3  # rise in the share of articles missing date/body/title
     min_articles: int = 3  # articles a run must have parsed for its share to count
+    feed: bool = False  # publish the alarms as their own feed (`alarms.*`) on export
 
 
 @dataclass(frozen=True)
