@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = Path(__file__).parents[1] / "sites.toml"
 SITE_KINDS = ("portal", "generic")
+DEFAULT_MAX_DEPTH = 20
+# Hops past the last listing page: its articles, and sitemap or feed indexes.
+DEPTH_BEYOND_PAGES = 3
 FAMILY_KINDS = ("category", "tag", "language", "source", "search")
 # The combined feed's name: no feed family may take it (export rejects such a site).
 COMBINED_FEED_NAME = "all"
@@ -52,7 +55,7 @@ class SiteConfig:
     dayfirst: bool = False
     # Limits against traps and bombs (see docs/robustness.md); each ends a branch, not the run.
     max_requests: int = 2000
-    max_depth: int = 20
+    max_depth: int | None = None  # None: max_pages + DEPTH_BEYOND_PAGES (see depth_limit)
     max_page_bytes: int = 8 * 1024 * 1024
     max_url_length: int = 2048
     max_query_params: int = 12
@@ -67,6 +70,13 @@ class SiteConfig:
     stop_after_known_pages: int = 1
     # How often `run` crawls the site: "10m", "1h", "1d" (None: every run).
     schedule: str | None = None
+
+    @property
+    def depth_limit(self) -> int:
+        """Link hops from a start URL; pagination counts, so by default it follows max_pages."""
+        if self.max_depth is not None:
+            return self.max_depth
+        return max(DEFAULT_MAX_DEPTH, self.max_pages + DEPTH_BEYOND_PAGES)
 
     @property
     def display_title(self) -> str:

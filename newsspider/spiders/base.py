@@ -153,7 +153,7 @@ def limit_settings(site: SiteConfig) -> dict[str, Any]:
         "RETRY_TIMES": site.retries,
         "NEWSSPIDER_MAX_RETRY_DELAY": site.max_retry_delay,
         "NEWSSPIDER_MAX_REQUESTS": site.max_requests,
-        "NEWSSPIDER_MAX_DEPTH": site.max_depth,
+        "NEWSSPIDER_MAX_DEPTH": site.depth_limit,
         "NEWSSPIDER_MAX_URL_LENGTH": site.max_url_length,
         "NEWSSPIDER_MAX_QUERY_PARAMS": site.max_query_params,
         "NEWSSPIDER_ALLOW_ADDRESSES": list(site.allow_addresses),

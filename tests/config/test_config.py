@@ -96,3 +96,12 @@ def test_unreadable_and_invalid_files(tmp_path):
     bad.write_text("[sites.x\nkind=", encoding="utf-8")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(bad)
+
+
+def test_depth_limit_follows_max_pages_unless_set():
+    def site(**keys):
+        return parse_config(_site(**keys), "sites.toml").sites["s1"]
+
+    assert site().depth_limit == 20
+    assert site(max_pages=50).depth_limit == 53  # deep pagination is not cut at depth 20
+    assert site(max_pages=50, max_depth=4).depth_limit == 4  # an explicit limit wins
