@@ -21,6 +21,15 @@ from newsspider.commands import COMMAND_MODULES, DEFAULT_DB, Handler
 from newsspider.errors import NewsspiderError
 
 EXIT_INTERRUPTED = 130
+EXIT_STATUSES = """exit statuses:
+  0    success
+  1    a site failed or is unhealthy
+  2    bad configuration, usage or unknown site
+  3    database or output error
+  4    another run holds the database's lock
+  130  interrupted
+
+Start with `newsspider demo`; docs: README.md and docs/ in the repository."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     parser = argparse.ArgumentParser(
-        prog="newsspider", description="Crawl news sites into SQLite and publish feeds."
+        prog="newsspider",
+        description="Crawl news sites into SQLite and publish feeds.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"newsspider {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
