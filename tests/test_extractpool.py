@@ -35,7 +35,8 @@ def test_worker_process_and_inline_extraction_agree():
     assert result["news_id"] == "253326" and result["title"].startswith("Iran:")
 
 
-def test_shared_extractor_lives_until_its_last_user_leaves():
+def test_shared_extractor_lives_until_its_last_user_leaves(monkeypatch):
+    monkeypatch.setattr(Extractor, "_shared", None)  # spiders of other tests may hold one
     first = Extractor.shared(0)
     second = Extractor.shared(0)
     assert first is second

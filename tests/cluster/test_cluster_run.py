@@ -113,12 +113,14 @@ def test_a_worker_killed_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path, d
     config, db = _config(tmp_path, demo, redis_server, "run2"), tmp_path / "news.db"
     demo.clear_requests()
     _enqueue(config, db)
-    victim, survivor = _worker(config, db), _worker(config, db)
+    # The victim crawls alone, so at the kill its in-flight requests are surely leased to it.
+    victim = _worker(config, db)
     deadline = time.monotonic() + 60
     while len(_article_requests(demo)) < 40 and time.monotonic() < deadline:
         time.sleep(0.05)
     victim.kill()  # SIGKILL: its leased requests are re-queued once their lease expires
     victim.communicate()
+    survivor = _worker(config, db)
     report = _finish(survivor)
     reclaimed = sum(int(line.split()[4]) for line in report.splitlines()[1:])
     assert reclaimed > 0, f"the killed worker held no lease: {report}"
