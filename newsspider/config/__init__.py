@@ -172,6 +172,8 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     for key in NOT_NEGATIVE:
         if key in table and table[key] < 0:
             raise ConfigError(where, "must not be negative", site=name, key=key)
+    if table.get("timeout", 1) == 0:
+        raise ConfigError(where, "must be above 0", site=name, key="timeout")
     if "schedule" in table:
         try:
             parse_duration(table["schedule"])

@@ -60,6 +60,9 @@ def _site(**overrides):
         ({"max_pages": "5"}, "max_pages", "must be int"),
         ({"obey_robots": 1}, "obey_robots", "must be bool"),
         ({"download_delay": -1}, "download_delay", "must not be negative"),
+        ({"download_delay": float("nan")}, "download_delay", "must be a finite number"),
+        ({"refresh_hours": float("inf")}, "refresh_hours", "must be a finite number"),
+        ({"timeout": 0}, "timeout", "must be above 0"),
     ],
 )
 def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
