@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from newsspider.commands import port_number
 from newsspider.commands.crawl import crawl
 from newsspider.commands.export import export
 from newsspider.config import load_config
@@ -24,7 +25,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         default="demo-out",
         help="where the demo database and feeds go (default: ./demo-out)",
     )
-    demo.add_argument("--port", type=int, default=0, help="demo server port (default: a free one)")
+    demo.add_argument(
+        "--port", type=port_number, default=0, help="demo server port (default: a free one)"
+    )
     demo.add_argument(
         "--serve",
         action="store_true",
