@@ -17,11 +17,11 @@ from feeds.dates import parse_timestamp
 from feeds.entries import tag_uri
 from feeds.model import Entry, Feed
 from feeds.text import plain_line
-from newsspider.config import Config, SiteConfig
+from newsspider.config import ALARM_FEED_NAME, Config, SiteConfig
 from newsspider.health import Verdict, site_verdict
 from newsspider.queries import recent_runs
 
-ALARM_FEED = "alarms"
+ALARM_FEED = ALARM_FEED_NAME
 
 
 def alarm_feed(conn: sqlite3.Connection, config: Config) -> Feed:

@@ -30,10 +30,17 @@ class SiteResult:
     errors: int
     error_reasons: dict[str, int]
     skipped_reasons: dict[str, int]
+    finish_reason: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == STATUS_OK
+
+    @property
+    def interrupted(self) -> bool:
+        """Stopped by Ctrl-C or SIGTERM (Scrapy's reason "shutdown"; a second one stops the
+        reactor before the spider closes, leaving no reason at all)."""
+        return self.finish_reason in ("shutdown", "never closed")
 
 
 def crawl_settings(
@@ -137,4 +144,5 @@ def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
         errors=count("errors/requests"),
         error_reasons=summary["error_reasons"],
         skipped_reasons=summary["skipped_reasons"],
+        finish_reason=stats.get("finish_reason", "never closed" if "start_time" in stats else None),
     )

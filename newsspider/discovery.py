@@ -220,7 +220,24 @@ def url_shape(url: str) -> tuple[str, ...]:
             shape.append(re.escape(segment))
     if path.endswith("/") and shape:
         shape.append("")
+    id_param = _numeric_query_param(url)
+    if id_param is not None and shape and _is_literal(shape[-1]) and shape[-1]:
+        shape[-1] += id_param  # portals: `newsview.aspx?NewsID=253326`
     return tuple(shape)
+
+
+def _numeric_query_param(url: str) -> str | None:
+    """`\\?NewsID=\\d+` for the first query parameter holding a number of 3+ digits."""
+    params = [p.partition("=") for p in urlsplit(url).query.split("&")]
+    for index, (name, _, value) in enumerate(params):
+        if re.fullmatch(r"\w+", name) and value.isdigit() and len(value) >= 3:
+            return (r"\?" if index == 0 else r"\?(?:[^#]*&)?") + name + r"=\d+"
+    return None
+
+
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def guess_article_pattern(urls: list[str]) -> tuple[str | None, int]:
@@ -231,7 +248,7 @@ def guess_article_pattern(urls: list[str]) -> tuple[str | None, int]:
         return None, 0
     shape, _ = shapes.most_common(1)[0]
     pattern = "/" + "/".join(shape)
-    matched = sum(1 for url in urls if re.search(pattern, urlsplit(url).path))
+    matched = sum(1 for url in urls if re.search(pattern, _path_and_query(url)))
     return pattern, matched
 
 
@@ -239,12 +256,15 @@ def guess_id_pattern(article_pattern: str | None) -> str | None:
     """An `id_pattern` when article paths carry a long number after a word (`/news/253326`)."""
     if not article_pattern:
         return None
+    in_query = re.search(r"(\w+)=\\d\+$", article_pattern)
+    if in_query:
+        return f"[?&]{in_query.group(1)}=(?P<id>\\d+)"
     found = re.search(r"/((?:[\w-]+/)*?[A-Za-z][\w-]*)/\\d\+", article_pattern)
     return f"/{found.group(1)}/(?P<id>\\d+)" if found else None
 
 
 def _is_literal(part: str) -> bool:
-    return part == "" or not part.startswith(("[", "\\d"))
+    return part == "" or not (part.startswith(("[", "\\d")) or part.endswith("=\\d+"))
 
 
 # ---- time zones ------------------------------------------------------------------------------
@@ -315,7 +335,7 @@ def discover(url: str, fetcher: Fetcher) -> SiteGuess:
     read_sitemaps(fetcher, sitemaps or [urljoin(home.url, "/sitemap.xml")], found, domains)
     read_feeds(fetcher, feed_links(tree, home.url), found, domains)
     pattern, matched = guess_article_pattern(list(found.urls))
-    articles = [u for u in found.urls if pattern and re.search(pattern, urlsplit(u).path)]
+    articles = [u for u in found.urls if pattern and re.search(pattern, _path_and_query(u))]
     kind, reason = _guess_kind(fetcher, tree, articles[:1])
     language = _first_text(tree, "/html/@lang", "//meta[@property='og:locale']/@content")
     return SiteGuess(

@@ -170,6 +170,8 @@ def crawl(config: Config, site_names: list[str], db: str, args: argparse.Namespa
         _print_reasons(r.site, "failed", r.error_reasons)
         if not args.quiet or not r.ok:
             _print_reasons(r.site, "skipped", r.skipped_reasons)
+    if any(r.interrupted for r in results):
+        raise KeyboardInterrupt  # Scrapy caught the signal and stopped; report it as such
     if failed:
         names = ", ".join(failed)
         print(f"newsspider: site(s) failed: {names} (see crawl_runs and the log)", file=sys.stderr)

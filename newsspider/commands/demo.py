@@ -6,10 +6,16 @@ import argparse
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from newsspider.commands import port_number
 from newsspider.commands.crawl import crawl
 from newsspider.commands.export import export
 from newsspider.config import load_config
+from newsspider.errors import OutputError
+
+if TYPE_CHECKING:
+    from newsspider.demo.server import DemoServer
 
 # The three English markups and the Persian one.
 SECTIONS = ("alpha", "beta", "gamma", "fa")
@@ -24,7 +30,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         default="demo-out",
         help="where the demo database and feeds go (default: ./demo-out)",
     )
-    demo.add_argument("--port", type=int, default=0, help="demo server port (default: a free one)")
+    demo.add_argument(
+        "--port", type=port_number, default=0, help="demo server port (default: a free one)"
+    )
     demo.add_argument(
         "--serve",
         action="store_true",
@@ -35,7 +43,6 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from newsspider.demo.config import demo_config_toml
-    from newsspider.demo.server import DemoServer
 
     if args.serve:
         return serve_only(args.port or BUNDLED_PORT)
@@ -45,7 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     config_path = workdir / "demo.toml"
     db = str(workdir / "newsspider.db")
     out = str(workdir / "feeds")
-    with DemoServer(port=args.port) as server:
+    with _listening(args.port) as server:
         print(f"demo site: {server.base_url}/")
         config_path.write_text(
             demo_config_toml(server.base_url, sections=SECTIONS), encoding="utf-8"
@@ -61,12 +68,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def serve_only(port: int) -> int:
-    from newsspider.demo.server import DemoServer
-
-    with DemoServer(port=port) as server:
+    with _listening(port) as server:
         print(f"demo site: {server.base_url}/ (Ctrl-C to stop)", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
             print("stopped")
     return 0
+
+
+def _listening(port: int) -> DemoServer:
+    """The demo server on 127.0.0.1:`port`, or a one-line error when the port is taken."""
+    from newsspider.demo.server import DemoServer
+
+    try:
+        return DemoServer(port=port)
+    except OSError as exc:
+        raise OutputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None

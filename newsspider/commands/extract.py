@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsspider.commands import EXIT_OK, load_selected_config
+from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
 from newsspider.config import SiteConfig
 from newsspider.errors import NewsspiderError
 from newsspider.extract.chain import extract_page
@@ -68,7 +68,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.path:
         result = extract_file(args.path, args.url or Path(args.path).resolve().as_uri(), site, now)
         print(json.dumps(result, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return EXIT_SITE_FAILED if "error" in result else EXIT_OK
     try:
         lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,7 +8,13 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from newsspider.commands import DEFAULT_OUT, EXIT_OK, load_selected_config, log_level
+from newsspider.commands import (
+    DEFAULT_OUT,
+    EXIT_OK,
+    load_selected_config,
+    log_level,
+    port_number,
+)
 from newsspider.errors import OutputError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -19,7 +25,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     serve = add("serve", cmd_serve, "serve the exported feeds over HTTP (with 304s and filters)")
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address (default: {DEFAULT_HOST})")
     serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})"
+        "--port", type=port_number, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})"
     )
     serve.add_argument(
         "--out",

@@ -32,6 +32,7 @@ from newsspider.config.checks import (
 )
 from newsspider.config.feeds import parse_feeds
 from newsspider.config.model import (
+    ALARM_FEED_NAME,
     COMBINED_FEED_NAME,
     DEFAULT_CONFIG,
     FAMILY_KINDS,
@@ -46,6 +47,7 @@ from newsspider.config.model import (
 from newsspider.errors import ConfigError
 
 __all__ = [
+    "ALARM_FEED_NAME",
     "COMBINED_FEED_NAME",
     "DEFAULT_CONFIG",
     "FAMILY_KINDS",
@@ -140,6 +142,8 @@ def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
 def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
+    if name in (COMBINED_FEED_NAME, ALARM_FEED_NAME):
+        raise ConfigError(where, f"the name is reserved for the {name!r} feed", site=name)
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", site=name)
     check_types(where, name, table, SITE_TYPES)
@@ -172,6 +176,8 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     for key in NOT_NEGATIVE:
         if key in table and table[key] < 0:
             raise ConfigError(where, "must not be negative", site=name, key=key)
+    if table.get("timeout", 1) == 0:
+        raise ConfigError(where, "must be above 0", site=name, key="timeout")
     if "schedule" in table:
         try:
             parse_duration(table["schedule"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -124,6 +125,8 @@ def check_types(
             raise ConfigError(
                 where, f"must be {names}, got {type(value).__name__}", site=site, key=prefix + key
             )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(where, "must be a finite number", site=site, key=prefix + key)
 
 
 def check_urls(where: str, site: str, key: str, urls: list[Any]) -> None:

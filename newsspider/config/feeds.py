@@ -7,7 +7,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from newsspider.config.checks import FAMILY_TYPES, FEED_TYPES, check_types
-from newsspider.config.model import COMBINED_FEED_NAME, FAMILY_KINDS, FeedFamily, FeedOptions
+from newsspider.config.model import (
+    ALARM_FEED_NAME,
+    COMBINED_FEED_NAME,
+    FAMILY_KINDS,
+    FeedFamily,
+    FeedOptions,
+)
 from newsspider.errors import ConfigError
 
 
@@ -35,7 +41,7 @@ def _parse_family(where: str, name: str, table: Any, site_names: tuple[str, ...]
     prefix = f"feeds.families.{name}"
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "feed names use letters, digits, '_', '-' and '.'", key=prefix)
-    if name in site_names or name == COMBINED_FEED_NAME:
+    if name in site_names or name in (COMBINED_FEED_NAME, ALARM_FEED_NAME):
         raise ConfigError(where, "clashes with a site or the combined feed's name", key=prefix)
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key=prefix)

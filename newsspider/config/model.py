@@ -17,6 +17,8 @@ DEPTH_BEYOND_PAGES = 3
 FAMILY_KINDS = ("category", "tag", "language", "source", "search")
 # The combined feed's name: no feed family may take it (export rejects such a site).
 COMBINED_FEED_NAME = "all"
+# The health alarms feed's name (`[health] feed = true`).
+ALARM_FEED_NAME = "alarms"
 SELECTOR_FIELDS = (
     "title",
     "body",

@@ -101,6 +101,8 @@ def test_fetcher_identifies_itself_reads_robots_first_and_waits():
         ("https://x.org/2025/10/27/some-slug/", (r"\d{4}", r"\d{2}", r"\d{2}", "[^/]+", "")),
         ("https://x.org/en/news/253326/title-of-it", ("en", "news", r"\d+", "[^/]+")),
         ("https://x.org/about", ("about",)),
+        ("https://x.org/en/newsview.aspx?NewsID=253326", ("en", r"newsview\.aspx\?NewsID=\d+")),
+        ("https://x.org/en/news.aspx?page=2&lang=en", ("en", r"news\.aspx")),
     ],
 )
 def test_url_shapes(url, shape):
@@ -113,6 +115,13 @@ def test_the_commonest_shape_wins_and_pages_do_not():
     assert guess_article_pattern(["https://x.org/about/", "https://x.org/"]) == (None, 0)
     assert guess_id_pattern(r"/news/\d+/[^/]+") == r"/news/(?P<id>\d+)"
     assert guess_id_pattern(r"/\d{4}/\d{2}/[^/]+") is None
+
+
+def test_portal_ids_in_the_query_string_give_a_pattern_and_an_id_pattern():
+    urls = [f"https://x.org/en/newsview.aspx?NewsID={n}" for n in range(100, 105)]
+    pattern, matched = guess_article_pattern([*urls, "https://x.org/en/about.aspx"])
+    assert (pattern, matched) == (r"/en/newsview\.aspx\?NewsID=\d+", 5)
+    assert guess_id_pattern(pattern) == r"[?&]NewsID=(?P<id>\d+)"
 
 
 @pytest.mark.parametrize(

@@ -120,3 +120,9 @@ def test_batch_runs_in_one_process_without_scrapy(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["authors"] == ["Jonas Weber"]
+
+
+def test_single_page_that_cannot_be_read_is_a_failure(tmp_path, capsys):
+    status, out = _run(capsys, "extract", str(tmp_path / "missing.html"))
+    assert status == 1
+    assert json.loads(out.out)["error"].startswith("cannot read")

@@ -60,6 +60,9 @@ def _site(**overrides):
         ({"max_pages": "5"}, "max_pages", "must be int"),
         ({"obey_robots": 1}, "obey_robots", "must be bool"),
         ({"download_delay": -1}, "download_delay", "must not be negative"),
+        ({"download_delay": float("nan")}, "download_delay", "must be a finite number"),
+        ({"refresh_hours": float("inf")}, "refresh_hours", "must be a finite number"),
+        ({"timeout": 0}, "timeout", "must be above 0"),
     ],
 )
 def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
@@ -80,6 +83,11 @@ def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
         ({**_site(), "feeds": {"base_url": "feeds/"}}, "feeds.base_url", "http(s) URL"),
         ({**_site(), "feeds": {"colour": 1}}, "feeds.colour", "unknown key"),
         ({**_site(), "crawl": {"extract_processes": -1}}, "crawl.extract_processes", "negative"),
+        (
+            {**_site(), "feeds": {"families": {"alarms": {"kind": "tag", "value": "x"}}}},
+            "feeds.families.alarms",
+            "clashes",
+        ),
     ],
 )
 def test_bad_global_options_name_the_key(raw, key, message):
@@ -105,3 +113,13 @@ def test_depth_limit_follows_max_pages_unless_set():
     assert site().depth_limit == 20
     assert site(max_pages=50).depth_limit == 53  # deep pagination is not cut at depth 20
     assert site(max_pages=50, max_depth=4).depth_limit == 4  # an explicit limit wins
+
+
+@pytest.mark.parametrize("name", ["all", "alarms"])
+def test_a_site_named_like_a_reserved_feed_is_a_config_error(name):
+    raw = {"sites": {name: _site()["sites"]["s1"]}}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, "sites.toml")
+    assert caught.value.site == name
+    assert str(caught.value).startswith(f"sites.toml: [sites.{name}]: ")
+    assert "reserved" in str(caught.value)
