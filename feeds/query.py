@@ -9,6 +9,7 @@ from typing import Any
 
 from feeds.errors import DatabaseNotFoundError
 from feeds.selection import Selection
+from newsspider.db.schema import SCHEMA_VERSION
 from newsspider.errors import DatabaseError
 
 BUSY_TIMEOUT_S = 10.0
@@ -29,8 +30,15 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("SELECT 1 FROM articles LIMIT 0")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
         raise DatabaseError(f"{db_path}: not a readable newsspider database: {exc}") from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"{db_path}: schema version {version} is newer than this newsspider understands "
+            f"({SCHEMA_VERSION}); upgrade newsspider"
+        )
     return conn
 
 

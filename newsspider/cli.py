@@ -30,6 +30,7 @@ EXIT_STATUSES = """exit statuses:
   3    database or output error
   4    another run holds the database's lock
   130  interrupted
+  141  the reader of the output went away (e.g. `| head`)
 
 Start with `newsspider demo`; docs: README.md and docs/ in the repository."""
 

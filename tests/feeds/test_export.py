@@ -188,3 +188,18 @@ def test_read_only_output_dir_is_a_named_error(make_db, tmp_path):
             export_feeds(db, out, make_config("a"))
     finally:
         out.chmod(0o700)
+
+
+def test_a_database_from_a_newer_newsspider_is_refused_by_readers(tmp_path, make_db):
+    import sqlite3
+
+    from feeds.query import open_readonly
+    from newsspider.db.schema import SCHEMA_VERSION
+    from newsspider.errors import DatabaseError
+
+    path = make_db(article("s1", "1"))
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer than this newsspider"):
+        open_readonly(path)
