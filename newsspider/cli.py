@@ -2,11 +2,7 @@
 
 Each subcommand lives in `newsspider.commands.<name>` with a `register(add)`
 function; this module only builds the parser and turns named errors into a
-one-line message and an exit status:
-
-0 success; 1 a site failed or is unhealthy; 2 bad configuration or usage;
-3 database or output error; 4 another run holds the database's lock;
-130 interrupted.
+one-line message and an exit status (listed in EXIT_STATUSES, shown by --help).
 """
 
 from __future__ import annotations
