@@ -27,6 +27,12 @@ class ConfigError(NewsspiderError):
         super().__init__(f"{where}: {message}")
 
 
+class UsageError(NewsspiderError):
+    """Options that do not go together, or a missing input file named on the command line."""
+
+    exit_status = 2
+
+
 class UnknownSiteError(NewsspiderError):
     """A command named a site that the configuration does not define."""
 

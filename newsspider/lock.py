@@ -46,7 +46,10 @@ class RunLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise DatabaseError(f"{self.path}: cannot open lock file: {exc}") from None
+            raise DatabaseError(
+                f"{self.path}: cannot create the run lock beside the database "
+                f"(does its directory exist and is it writable?): {exc.strerror}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

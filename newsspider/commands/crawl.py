@@ -27,6 +27,7 @@ from newsspider.commands import (
 )
 from newsspider.commands.export import export
 from newsspider.config import Config, parse_duration
+from newsspider.errors import UsageError
 
 _ROW = "{:<24} {:<7} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
 JITTER = 0.1  # --every waits its interval give or take this fraction
@@ -64,12 +65,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from newsspider.lock import RunLock
 
     config = load_selected_config(args)
+    config.select(args.sites)  # an unknown site stops here, before the lock file is made
     with RunLock(args.db):
         return crawl(config, args.sites, args.db, args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = load_selected_config(args)
+    config.select(args.sites)  # an unknown site stops here, before the lock file is made
+    if args.cycles and not args.every:
+        raise UsageError("--cycles needs --every (how long between the runs)")
     if args.every:
         return run_every(args)
     return run_once(config, args)

@@ -19,12 +19,11 @@ from typing import Any
 
 from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
 from newsspider.config import SiteConfig
-from newsspider.errors import NewsspiderError
+from newsspider.errors import UsageError
 from newsspider.extract.chain import extract_page
 from newsspider.extract.dates import parse_date, to_iso_utc
 from newsspider.extract.generic import decode_html
 
-EXIT_USAGE = 2
 OUTPUT_FIELDS = (
     "url",
     "news_id",
@@ -42,10 +41,6 @@ OUTPUT_FIELDS = (
     "body_text",
     "extracted_by",
 )
-
-
-class UsageError(NewsspiderError):
-    exit_status = EXIT_USAGE
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

@@ -58,3 +58,18 @@ def test_crawl_also_takes_the_lock(tmp_path):
     with RunLock(db):
         done = cli("crawl", "--db", str(db))
     assert done.returncode == EXIT_LOCKED and not db.exists()
+
+
+def test_unknown_site_and_missing_db_directory_are_clean_errors(tmp_path):
+    db = tmp_path / "news.db"
+    done = cli("crawl", "no_such_site", "--db", str(db))
+    assert done.returncode == 2 and "unknown site no_such_site" in done.stderr
+    assert not (tmp_path / "news.db.lock").exists()  # nothing made for a command that failed
+    missing = cli("crawl", "--db", str(tmp_path / "nowhere" / "news.db"))
+    assert missing.returncode == 3
+    assert "does its directory exist" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_cycles_without_every_is_a_usage_error(tmp_path):
+    done = cli("run", "--cycles", "2", "--db", str(tmp_path / "news.db"))
+    assert done.returncode == 2 and "--cycles needs --every" in done.stderr
