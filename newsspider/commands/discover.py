@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import re
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -58,6 +60,7 @@ def render_definition(guess: SiteGuess) -> str:
     else:
         lines.append('timezone = "UTC"  # TODO: the IANA zone of the newsroom (dates without one)')
     lines += _pattern_lines(guess)
+    lines += _address_lines(guess.url)
     if found.sitemaps:
         origin = "robots.txt" if guess.robots_sitemaps else "the default /sitemap.xml"
         lines.append(f"sitemaps = {_toml(found.sitemaps)}  # from {origin}")
@@ -71,6 +74,21 @@ def render_definition(guess: SiteGuess) -> str:
         lines.append("# no feed announced on the home page")
     lines += [f"# note: {note}" for note in found.notes]
     return "\n".join(lines) + "\n"
+
+
+def _address_lines(url: str) -> list[str]:
+    """A site on this machine or a private network needs the address guard's permission."""
+    host = urlsplit(url).hostname or ""
+    try:
+        address = ipaddress.ip_address(socket.gethostbyname(host))
+    except (OSError, ValueError):
+        return []
+    if address.is_global:
+        return []
+    return [
+        f"allow_addresses = {_toml([f'{address}/32'])}  # {host} is not a public address:"
+        " the crawler refuses such addresses unless allowed"
+    ]
 
 
 def _pattern_lines(guess: SiteGuess) -> list[str]:

@@ -44,6 +44,7 @@ def test_wordpress_site_gives_a_generic_definition_that_loads(tmp_path, capsys):
     assert definition.article_url_pattern == r"/\d{4}/\d{2}/\d{2}/[^/]+/"
     assert definition.language == "en"
     assert definition.title == "Harbour Town News"
+    assert definition.allow_addresses == ("127.0.0.1/32",)  # a local site: the guard allows it
     assert 'timezone = "UTC"  # TODO' in text
     assert "news-sitemap.xml is a Google News sitemap" in text
     assert "from robots.txt" in text
