@@ -23,6 +23,8 @@ FEED_COLUMNS = (
 def open_readonly(path: str | Path) -> sqlite3.Connection:
     """A read-only connection that waits for writers instead of failing."""
     db_path = Path(path)
+    if db_path.is_dir():
+        raise DatabaseError(f"{db_path}: is a directory, not a database file")
     if not db_path.is_file():
         raise DatabaseNotFoundError(f"{db_path}: database not found (run a crawl first)")
     uri = db_path.resolve().as_uri() + "?mode=ro"

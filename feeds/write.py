@@ -17,6 +17,8 @@ FILE_MODE = 0o644
 def ensure_output_dir(out_dir: str | Path) -> Path:
     """The output directory, created if needed; a named error when that is impossible."""
     path = Path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise OutputDirError(f"{path}: is a file, not a directory: give --out a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

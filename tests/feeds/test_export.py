@@ -203,3 +203,16 @@ def test_a_database_from_a_newer_newsspider_is_refused_by_readers(tmp_path, make
     conn.close()
     with pytest.raises(DatabaseError, match="newer than this newsspider"):
         open_readonly(path)
+
+
+def test_paths_of_the_wrong_kind_are_named_plainly(tmp_path, make_db):
+    from feeds.errors import OutputDirError
+    from newsspider.errors import DatabaseError
+
+    path = make_db(article("s1", "1"))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputDirError, match="is a file, not a directory"):
+        export_feeds(path, a_file, make_config("s1"))
+    with pytest.raises(DatabaseError, match="is a directory, not a database file"):
+        export_feeds(tmp_path, tmp_path / "out", make_config("s1"))
