@@ -87,6 +87,10 @@ def extract_batch(
         except (ValueError, KeyError, TypeError, AttributeError):
             yield {"path": None, "line": number, "error": "not a JSON object with a 'path'"}
             continue
+        if not isinstance(path, str) or not isinstance(url, str):
+            error = "'path' and 'url' must be strings"
+            yield {"path": None, "line": number, "error": error}
+            continue
         yield extract_file(path, url, site, now)
 
 

@@ -50,17 +50,23 @@ def test_batch_keeps_order_reads_gzip_and_reports_errors_inline(tmp_path, capsys
         {"path": str(empty)},
     ]
     listing = tmp_path / "list.jsonl"
-    listing.write_text("\n".join(json.dumps(e) for e in entries) + "\nnot json\n")
+    listing.write_text(
+        "\n".join(json.dumps(e) for e in entries)
+        + "\nnot json\n"
+        + json.dumps({"path": str(POST), "url": 42})
+        + "\n"
+    )
     status, out = _run(capsys, "extract", "--batch", str(listing))
     lines = [json.loads(line) for line in out.out.splitlines()]
     assert status == 0
-    assert [line.get("path") for line in lines] == [e["path"] for e in entries] + [None]
+    assert [line.get("path") for line in lines] == [e["path"] for e in entries] + [None, None]
     assert lines[0]["title"] == lines[3]["title"] == "Bakery prices rise again as flour costs climb"
     assert "error" not in lines[0]
     assert "cannot read" in lines[1]["error"]
     assert "error" in lines[2]
     assert lines[4]["error"].startswith("not an HTML page")
     assert lines[5] == {"path": None, "line": 6, "error": "not a JSON object with a 'path'"}
+    assert lines[6] == {"path": None, "line": 7, "error": "'path' and 'url' must be strings"}
     for line in (lines[0], lines[3]):
         assert {"title", "body_text", "published", "authors", "language", "news_id"} <= set(line)
 
