@@ -29,14 +29,15 @@ def demo():
         yield server
 
 
-def _config(tmp_path: Path, demo: DemoServer, redis_server: RedisProcess, prefix: str) -> Path:
+def _config(
+    tmp_path: Path, demo: DemoServer, redis_server: RedisProcess, prefix: str, delay: float = 0
+) -> Path:
     config = tmp_path / "sites.toml"
     cluster = f'[cluster]\nredis_url = "{redis_server.url}"\nkey_prefix = "{prefix}"\n'
     cluster += "lease_timeout = 3\ningest_batch = 50\n"
-    config.write_text(
-        demo_config_toml(demo.base_url, sections=SECTIONS, max_pages=50) + cluster,
-        encoding="utf-8",
-    )
+    sites = demo_config_toml(demo.base_url, sections=SECTIONS, max_pages=50)
+    sites = sites.replace("download_delay = 0\n", f"download_delay = {delay}\n")
+    config.write_text(sites + cluster, encoding="utf-8")
     return config
 
 
@@ -110,7 +111,9 @@ def test_two_workers_store_every_article_once_and_skip_them_next_round(
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path, demo, redis_server):
-    config, db = _config(tmp_path, demo, redis_server, "run2"), tmp_path / "news.db"
+    # A delay keeps requests waiting for the shared rate limit while leased: at the kill the
+    # victim surely holds leases (an instant local server would leave it holding none).
+    config, db = _config(tmp_path, demo, redis_server, "run2", delay=0.05), tmp_path / "news.db"
     demo.clear_requests()
     _enqueue(config, db)
     # The victim crawls alone, so at the kill its in-flight requests are surely leased to it.
