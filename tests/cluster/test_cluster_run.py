@@ -84,7 +84,8 @@ def _expected(demo: DemoServer) -> int:
 def test_two_workers_store_every_article_once_and_skip_them_next_round(
     tmp_path, demo, redis_server
 ):
-    config, db = _config(tmp_path, demo, redis_server, "run1"), tmp_path / "news.db"
+    # A small delay spreads the crawl over seconds, so both workers surely take part.
+    config, db = _config(tmp_path, demo, redis_server, "run1", delay=0.05), tmp_path / "news.db"
     demo.clear_requests()
     assert "start requests queued" in _enqueue(config, db)
     workers = [_worker(config, db), _worker(config, db)]
