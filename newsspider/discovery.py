@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsspider.errors import NewsspiderError
-from newsspider.extract.generic import decode_html
+from newsspider.extract.encoding import decode_html
 from newsspider.extract.labels import find_labelled
 from newsspider.extract.links import article_links, in_domains
 from newsspider.extract.metadata import strip_tracking

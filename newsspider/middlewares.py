@@ -37,10 +37,10 @@ from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost,
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from newsspider.extract.encoding import better_encoding
 from newsspider.guard import (
     AddressPolicy,
     backoff_delay,
-    better_encoding,
     ip_literal,
     retry_after_seconds,
     url_limit_reason,

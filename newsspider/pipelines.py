@@ -20,8 +20,8 @@ from twisted.internet.task import LoopingCall
 from newsspider.config import SiteConfig
 from newsspider.db import Database
 from newsspider.extract.dates import explain_date, to_iso_utc
+from newsspider.extract.encoding import looks_mojibake
 from newsspider.extract.text import clean_body, clean_text
-from newsspider.guard import looks_mojibake
 
 logger = logging.getLogger(__name__)
 

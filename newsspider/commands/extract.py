@@ -22,7 +22,7 @@ from newsspider.config import SiteConfig
 from newsspider.errors import UsageError
 from newsspider.extract.chain import extract_page
 from newsspider.extract.dates import parse_date, to_iso_utc
-from newsspider.extract.generic import decode_html
+from newsspider.extract.encoding import decode_html
 
 OUTPUT_FIELDS = (
     "url",

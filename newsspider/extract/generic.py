@@ -7,23 +7,20 @@ JSON-LD / OpenGraph / <meta>, then generic extractors (trafilatura, htmldate, la
 
 from __future__ import annotations
 
-import codecs
 import html as html_lib
-import re
 from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
 import py3langid
-from charset_normalizer import from_bytes
 from lxml import etree
 from trafilatura.utils import load_html
 
 from newsspider.extract.body import extract_body
+from newsspider.extract.encoding import decode_html
 from newsspider.extract.metadata import LAZY_IMAGE_ATTRS, extract_metadata_with_sources
 from newsspider.extract.pubdate import find_published
 
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 XPATH_START = ("xpath:", "/", "(")
 TEXT_FIELDS = ("title", "summary", "published_raw", "canonical_url", "language", "news_id")
 LIST_FIELDS = ("authors", "categories", "tags", "images")
@@ -31,30 +28,6 @@ METADATA_KEYS = {"published_raw": "published", "body_text": "body"}  # our field
 SELECTOR_ALIASES = {"body": "body_text", "published": "published_raw", "date": "published_raw"}
 BODY_BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 LANGUAGE_SAMPLE = 2000
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode page bytes: BOM, the HTTP charset, the <meta> charset, UTF-8, then detection."""
-    for bom, bom_encoding in BOMS:
-        if data.startswith(bom):
-            return data.decode(bom_encoding, errors="replace")
-    meta = META_CHARSET.search(data[:4096])
-    candidates: list[str | None] = [
-        declared,
-        meta.group(1).decode("ascii", "ignore") if meta else None,
-        "utf-8",
-    ]
-    for encoding in candidates:
-        decoded = _try_decode(data, encoding)
-        if decoded is not None:
-            return decoded
-    best = from_bytes(data).best()
-    return str(best) if best is not None else data.decode("utf-8", errors="replace")
 
 
 def extract_article(
@@ -209,12 +182,3 @@ def _block_html(tag: str, text: str) -> str:
         return f"<ul><li>{escaped}</li></ul>"
     tag = "h2" if tag in ("h3", "h4") else tag
     return f"<{tag}>{escaped}</{tag}>"
-
-
-def _try_decode(data: bytes, encoding: str | None) -> str | None:
-    if not encoding:
-        return None
-    try:
-        return data.decode(encoding.strip().lower())
-    except (LookupError, UnicodeDecodeError):
-        return None

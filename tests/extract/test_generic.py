@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from newsspider.extract.generic import decode_html, extract_article
+from newsspider.extract.encoding import decode_html
+from newsspider.extract.generic import extract_article
 from tests.shared import AEB
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,12 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsspider.extract.encoding import better_encoding, looks_mojibake
 from newsspider.guard import (
     AddressPolicy,
     backoff_delay,
-    better_encoding,
     ip_literal,
-    looks_mojibake,
     parse_networks,
     retry_after_seconds,
     url_limit_reason,

@@ -17,10 +17,10 @@ from feeds.render_json import render_json_feed
 from feeds.render_xml import render_atom, render_rss
 from feeds.sanitize import sanitize_html
 from newsspider.extract.chain import extract_page
-from newsspider.extract.generic import decode_html
+from newsspider.extract.encoding import better_encoding, decode_html, looks_mojibake
 from newsspider.extract.sitemaps import parse_feed, parse_sitemap
 from newsspider.extract.text import clean_body, clean_text, search_form
-from newsspider.guard import better_encoding, looks_mojibake, url_limit_reason
+from newsspider.guard import url_limit_reason
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TAGS = st.sampled_from(["p", "a", "img", "script", "div", "svg", "b", "iframe", "h1", "table"])
