@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# XML 1.0 forbids most C0 controls, surrogates and U+FFFE/U+FFFF; C1 controls are
-# legal but discouraged and never meaningful in news text, so they go too.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+from newsspider.extract.text import strip_xml_illegal
+
+# C1 controls (and DEL) are legal XML but discouraged and never meaningful in news text.
+_C1_CONTROLS = re.compile("[\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ps", "ur", "yi", "ckb", "dv", "sd", "ug"})
@@ -16,7 +17,7 @@ def strip_illegal(value: object) -> str:
     """The string without characters that XML (and so feedgen/lxml) rejects."""
     if value is None:
         return ""
-    return _XML_ILLEGAL.sub("", value if isinstance(value, str) else str(value))
+    return _C1_CONTROLS.sub("", strip_xml_illegal(value if isinstance(value, str) else str(value)))
 
 
 def plain_line(value: object) -> str:
