@@ -17,6 +17,17 @@ from newsspider.progress import install_log_handler
 from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
 from newsspider.spiders import spider_class_for
 
+_SUMMARY_FIELDS = (
+    "requests",
+    "new",
+    "updated",
+    "unchanged",
+    "dropped",
+    "errors",
+    "error_reasons",
+    "skipped_reasons",
+)
+
 
 @dataclass(frozen=True)
 class SiteResult:
@@ -126,23 +137,12 @@ def _last_starts(db_path: str) -> dict[str, datetime]:
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
+    """The figures `crawl_runs` stores for this crawl (the same `run_summary`), for the table."""
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
-
-    def count(key: str) -> int:
-        return int(stats.get(f"newsspider/{key}", 0))
-
-    dropped = sum(int(v) for k, v in stats.items() if k.startswith("newsspider/dropped/"))
     summary = run_summary(stats, str(stats.get("finish_reason", "finished")), 0.0)
     return SiteResult(
         site=site.name,
         status=str(stats.get("newsspider/status", STATUS_FAILED)),
-        requests=int(stats.get("downloader/request_count", 0)),
-        new=count("stored/new"),
-        updated=count("stored/updated"),
-        unchanged=count("stored/unchanged"),
-        dropped=dropped,
-        errors=count("errors/requests"),
-        error_reasons=summary["error_reasons"],
-        skipped_reasons=summary["skipped_reasons"],
+        **{name: summary[name] for name in _SUMMARY_FIELDS},
         finish_reason=stats.get("finish_reason", "never closed" if "start_time" in stats else None),
     )
