@@ -188,6 +188,7 @@ class Database:
                     self.conn, row["site"], row["news_id"], row.get("body_text") or "", is_new=True
                 )
                 row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
+                row["search_text"] = _search_text(row)
                 self._insert("articles", row)
                 return Outcome.NEW
             if old["content_hash"] == row["content_hash"]:
@@ -197,6 +198,7 @@ class Database:
                 return Outcome.SUSPECT
             self._insert_revision(old, row, now, suspect=False)
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
+            row["search_text"] = _search_text(row)
             self._update_article(row)
             if old["body_text"] != row.get("body_text"):
                 body = row.get("body_text") or ""
@@ -264,7 +266,6 @@ def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(record.get("extracted_by"), dict):
         row["extracted_by"] = json.dumps(record["extracted_by"], sort_keys=True)
     row["content_hash"] = content_hash(row)
-    row["search_text"] = _search_text(row)
     return row
 
 
