@@ -76,7 +76,10 @@ def _child(mode: str, config: Path, db: Path) -> dict[str, float]:
 
 def _report(articles: int, results: dict[str, list[dict[str, float]]]) -> None:
     print(f"site: {articles} articles on 127.0.0.1")
-    print(f"{'mode':<6} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'peak MiB':>9}")
+    header = (
+        f"{'mode':<6} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'peak MiB':>9} {'child MiB':>10}"
+    )
+    print(header)
     best = {}
     for mode, runs in results.items():
         for run in runs:
@@ -131,14 +134,8 @@ def run_child(mode: str, config_path: str, db: str) -> dict[str, float]:
     process.start()
     seconds = time.perf_counter() - started
     pages = sum(c.stats.get_value("response_received_count", 0) for c in crawlers if c.stats)
-    # The crawl process plus its largest extraction worker, if any (Linux reports KiB).
-    peak = (
-        sum(
-            resource.getrusage(who).ru_maxrss
-            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-        )
-        / 1024
-    )
+    # The crawl process only (Linux reports KiB); a pooled run's worker adds a process of its own.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"pages": pages, "seconds": seconds, "pages_per_s": pages / seconds, "peak_mib": peak}
 
 
