@@ -13,14 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from feeds.fts import BadQueryError, parse_query
 from newsspider.db import NEWEST_FIRST_KEY
-from newsspider.extract.text import search_form
 
-# The longest full-text query accepted (characters, after normalization).
-MAX_QUERY_CHARS = 200
+__all__ = ["BadQueryError", "Selection", "fts_query"]
+
 INDEXED_COLUMNS = ("language", "source")
-# A letter or digit: a "word" without one (punctuation) holds no token to search for.
-_WORD_CHARACTER = re.compile(r"[^\W_]")
 _KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site)\b")
 # The date a feed is sorted by; the same expression as the indexes', so they are used.
 SORT_DATE = "COALESCE(julianday(a.published), julianday(a.first_seen))"
@@ -31,25 +29,9 @@ STORY_INDEX = "idx_articles_story_id"
 NEWEST_FIRST = "ORDER BY " + _KEY_COLUMNS.sub(r"a.\1", NEWEST_FIRST_KEY)
 
 
-class BadQueryError(ValueError):
-    """A user's full-text query that cannot be searched for (the message says why)."""
-
-
 def fts_query(text: str) -> str:
-    """A user's words as a safe FTS5 expression: every word must occur, in any column.
-
-    Words are normalized like the index (`search_form`) and each is quoted, so no
-    character of the query can be read as FTS5 syntax.
-    """
-    words = [word for word in search_form(text).split() if _WORD_CHARACTER.search(word)]
-    if not words:
-        raise BadQueryError("the query has no words to search for")
-    if sum(len(word) for word in words) > MAX_QUERY_CHARS:
-        raise BadQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-    # search_text holds the index form only where it differs from the text beyond case
-    # (see newsspider.db): English matches in title/body_text, Persian in search_text.
-    return quoted
+    """A user's query (FTS5 syntax, see feeds.fts) as the checked, folded expression to MATCH."""
+    return parse_query(text).match
 
 
 @dataclass(frozen=True)

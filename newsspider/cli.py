@@ -12,9 +12,10 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from newsspider import __version__
-from newsspider.commands import COMMAND_MODULES, DEFAULT_DB, Handler
+from newsspider.commands import COMMAND_MODULES, COMMON_OPTIONS, DEFAULT_DB, Handler
 from newsspider.errors import NewsspiderError
 
 EXIT_INTERRUPTED = 130
@@ -54,26 +55,8 @@ def silence_stdout() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        metavar="PATH",
-        help="site definitions (TOML); default: ./newsspider.toml, else the bundled example",
-    )
-    common.add_argument(
-        "--db",
-        metavar="PATH",
-        default=DEFAULT_DB,
-        help=f"SQLite database (default: ./{DEFAULT_DB})",
-    )
-    common.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more log output (-v: info, -vv: debug)"
-    )
-    common.add_argument(
-        "-q", "--quiet", action="store_true", help="errors only; print nothing when all went well"
-    )
-
-    parser = argparse.ArgumentParser(
+    parents = _common_options()
+    parser = OneLineParser(
         prog="newsspider",
         description="Crawl news sites into SQLite and publish feeds.",
         epilog=EXIT_STATUSES,
@@ -82,14 +65,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsspider {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        sub = subparsers.add_parser(name, parents=[common], help=help_text, description=help_text)
+    def add(
+        name: str, handler: Handler, help_text: str, options: Sequence[str] = COMMON_OPTIONS
+    ) -> argparse.ArgumentParser:
+        """A subcommand with the common `options` it uses (config, db, verbosity)."""
+        sub = subparsers.add_parser(
+            name, parents=[parents[o] for o in options], help=help_text, description=help_text
+        )
         sub.set_defaults(handler=handler)
         return sub
 
     for module_name in COMMAND_MODULES:
         importlib.import_module(f"newsspider.commands.{module_name}").register(add)
     return parser
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (status 2); `--help` shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _common_options() -> dict[str, OneLineParser]:
+    """The options most commands share, as parent parsers a command picks from."""
+    config = OneLineParser(add_help=False)
+    config.add_argument(
+        "--config",
+        metavar="PATH",
+        help="site definitions (TOML); default: ./newsspider.toml, else the bundled example",
+    )
+    db = OneLineParser(add_help=False)
+    db.add_argument(
+        "--db",
+        metavar="PATH",
+        default=DEFAULT_DB,
+        help=f"SQLite database (default: ./{DEFAULT_DB})",
+    )
+    verbosity = OneLineParser(add_help=False)
+    verbosity.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-v: info, -vv: debug)"
+    )
+    verbosity.add_argument(
+        "-q", "--quiet", action="store_true", help="errors only; print nothing when all went well"
+    )
+    return {"config": config, "db": db, "verbosity": verbosity}
 
 
 if __name__ == "__main__":

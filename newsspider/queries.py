@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from feeds.selection import BadQueryError, fts_query
+from feeds.fts import BadQueryError, mentions, parse_query, snippet
 from newsspider.db.schema import NEWEST_FIRST_KEY
 from newsspider.errors import NewsspiderError
 
@@ -71,23 +71,27 @@ def search(
     limit: int,
     highlight: tuple[str, str] = ("[", "]"),
 ) -> list[dict[str, Any]]:
-    """Articles matching every word of `text`, best first (bm25), with a highlighted snippet."""
+    """Articles matching the query (FTS5 syntax, see feeds.fts), best first (bm25), each
+    with a snippet of its stored body (or title) around the first match."""
     try:
-        # The words as the index spells them, matched in any column so the snippet can come
-        # from the title or body as written (`search_text` is the casefolded copy).
-        match = fts_query(text).removeprefix("search_text : ")
+        query = parse_query(text)
     except BadQueryError as exc:
         raise QueryError(f"search {text!r}: {exc}") from None
     clauses, params = filters.where()
     columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
     sql = (
-        f"SELECT {columns}, snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, "
-        "round(bm25(articles_fts), 3) AS rank "
+        f"SELECT {columns}, a.body_text, round(bm25(articles_fts), 3) AS rank "
         "FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
         f"WHERE articles_fts MATCH ? {''.join(' AND ' + c for c in clauses)} "
         "ORDER BY bm25(articles_fts) LIMIT ?"
     )
-    return _rows(conn, sql, [*highlight, match, *params, limit])
+    rows = _rows(conn, sql, [query.match, *params, limit])
+    for row in rows:
+        body = row.pop("body_text") or ""
+        source = body if mentions(body, query.terms) or not row["title"] else row["title"]
+        row["snippet"] = snippet(source, query.terms, highlight)
+        row["rank"] = row.pop("rank")  # last, as before
+    return rows
 
 
 def newest(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[dict[str, Any]]:
@@ -98,6 +102,12 @@ def newest(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[dict[
     columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
     sql = f"SELECT {columns} FROM articles AS a {where}ORDER BY {order} LIMIT ?"
     return _rows(conn, sql, [*params, limit])
+
+
+def stored_sites(conn: sqlite3.Connection) -> set[str]:
+    """Every site with a crawl run or an article in the database."""
+    sql = "SELECT site FROM crawl_runs UNION SELECT DISTINCT site FROM articles"
+    return {row["site"] for row in _rows(conn, sql, [])}
 
 
 def recent_runs(conn: sqlite3.Connection, site: str) -> list[dict[str, Any]]:

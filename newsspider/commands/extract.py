@@ -44,7 +44,12 @@ OUTPUT_FIELDS = (
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    command = add("extract", cmd_extract, "run the extraction chain on saved pages; print JSON")
+    command = add(
+        "extract",
+        cmd_extract,
+        "run the extraction chain on saved pages; print JSON",
+        options=("config",),
+    )
     command.add_argument("path", nargs="?", metavar="PATH", help="a saved page (.html, .html.gz)")
     command.add_argument("--url", help="the page's address (for relative links and URL dates)")
     command.add_argument("--site", help="use this configured site's selectors, kind and zone")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from newsspider.commands import EXIT_OK, positive_int
+from newsspider.commands import EXIT_OK, load_selected_config, positive_int
+from newsspider.errors import UnknownSiteError
 
 FORMATS = ("table", "json", "csv", "ndjson")
 BOLD = ("\x1b[1m", "\x1b[0m")
@@ -18,7 +20,12 @@ _TITLE_WIDTH = 70
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    search = add("search", cmd_search, "full-text search of the stored articles (bm25 ranking)")
+    search = add(
+        "search",
+        cmd_search,
+        "full-text search of the stored articles (bm25 ranking)",
+        options=("config", "db"),
+    )
     search.add_argument("query", help="words that must all occur (any order, any case)")
     add_filter_options(search)
 
@@ -39,9 +46,17 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def filters_of(args: argparse.Namespace) -> Any:
-    from newsspider.queries import Filters
+def filters_of(args: argparse.Namespace, conn: sqlite3.Connection) -> Any:
+    """The filters, after checking that every --site is configured or in the database."""
+    from newsspider.queries import Filters, stored_sites
 
+    if args.site:
+        known = set(load_selected_config(args).sites) | stored_sites(conn)
+        unknown = sorted(set(args.site) - known)
+        if unknown:
+            raise UnknownSiteError(
+                f"unknown site(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            )
     return Filters(tuple(args.site), args.since, args.until, args.lang, args.source)
 
 
@@ -52,7 +67,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     highlight = BOLD if args.format == "table" and sys.stdout.isatty() else PLAIN
     conn = open_readonly(args.db)
     try:
-        rows = search(conn, args.query, filters_of(args), args.limit, highlight)
+        rows = search(conn, args.query, filters_of(args, conn), args.limit, highlight)
     finally:
         conn.close()
     print_rows(rows, args.format, detail="snippet")
