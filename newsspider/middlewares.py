@@ -69,6 +69,10 @@ class UnresolvedHost(IgnoreRequest):
     """A host name that resolves to no address: a failed request (`dns`), not a refusal."""
 
 
+class Interrupted(IgnoreRequest):
+    """A queued request dropped because the run was interrupted (counted as skipped)."""
+
+
 def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed for good (`http_503`, `timeout`, ...)."""
     error = failure.value
@@ -82,6 +86,8 @@ def failure_reason(failure: Failure) -> str:
         return "data_loss"
     if isinstance(error, DownloadCancelledError):
         return "too_large"
+    if isinstance(error, Interrupted):
+        return "interrupted"
     if isinstance(error, CannotResolveHostError | UnresolvedHost):
         return "dns"
     if isinstance(error, DownloadConnectionRefusedError | ConnectionRefusedError):
@@ -110,7 +116,7 @@ def failure_reason(failure: Failure) -> str:
 
 
 # Refusals counted where they are decided (Scrapy's `offsite/filtered`, our address guard).
-SKIP_REASONS = frozenset({"offsite", "blocked_address"})
+SKIP_REASONS = frozenset({"offsite", "blocked_address", "interrupted"})
 
 
 def count(crawler: Crawler, key: str) -> None:

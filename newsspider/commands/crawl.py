@@ -29,7 +29,7 @@ from newsspider.commands.export import export
 from newsspider.config import Config, parse_duration
 from newsspider.errors import UsageError
 
-_ROW = "{:<24} {:<7} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
+_ROW = "{:<24} {:<11} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
 JITTER = 0.1  # --every waits its interval give or take this fraction
 
 

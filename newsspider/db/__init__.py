@@ -250,6 +250,15 @@ class Database:
             )
             return int(table.last_pk or 0)
 
+    def close_stale_runs(self, site: str, reason: str) -> None:
+        """Mark the site's runs still `running` (their process died) as interrupted."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finish_reason = ? "
+                "WHERE site = ? AND status = 'running'",
+                (reason, site),
+            )
+
     def finish_run(self, run_id: int, fields: Mapping[str, Any]) -> None:
         values = {
             k: json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
