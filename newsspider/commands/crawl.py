@@ -71,10 +71,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from feeds.write import check_output_dir
+
     config = load_selected_config(args)
     config.select(args.sites)  # an unknown site stops here, before the lock file is made
     if args.cycles and not args.every:
         raise UsageError("--cycles needs --every (how long between the runs)")
+    check_output_dir(args.out)  # before crawling: the feeds must have somewhere to go
     if args.every:
         return run_every(args)
     return run_once(config, args)
