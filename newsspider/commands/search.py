@@ -26,7 +26,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "full-text search of the stored articles (bm25 ranking)",
         options=("config", "db"),
     )
-    search.add_argument("query", help="words that must all occur (any order, any case)")
+    search.add_argument(
+        "query",
+        help='words (all must occur), "a phrase", prefix*, OR, NOT, ( ), NEAR(a b), '
+        "title: or body: (SQLite FTS5 syntax; see docs/queries.md)",
+    )
     add_filter_options(search)
 
 
