@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
 from newsspider import __version__
 from newsspider.commands import COMMAND_MODULES, COMMON_OPTIONS, DEFAULT_DB, Handler
-from newsspider.errors import NewsspiderError
+from newsspider.errors import NewsspiderError, Terminated
 
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
@@ -34,6 +36,8 @@ Start with `newsspider demo`; docs: README.md and docs/ in the repository."""
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
         status: int = args.handler(args)
         return status
@@ -46,6 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         silence_stdout()
         return EXIT_BROKEN_PIPE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated  # a crawl's own handlers (Scrapy's) take over while it runs
 
 
 def silence_stdout() -> None:

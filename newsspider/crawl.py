@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from newsspider.config import Config, SiteConfig, parse_duration
 from newsspider.db import Database
+from newsspider.errors import DatabaseError
 from newsspider.middlewares import Interrupted, count
 from newsspider.progress import install_log_handler
 from newsspider.runlog import STATUS_FAILED, STATUS_OK, close_unclosed_run, run_summary
@@ -165,6 +166,8 @@ def _last_starts(db_path: str) -> dict[str, datetime]:
         rows = conn.execute("SELECT site, max(started) FROM crawl_runs GROUP BY site").fetchall()
     except sqlite3.OperationalError:  # no schema yet
         return {}
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{db_path}: cannot open database: {exc}") from None
     finally:
         conn.close()
     return {site: datetime.fromisoformat(started) for site, started in rows if started}

@@ -68,7 +68,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.path:
         result = extract_file(args.path, args.url or Path(args.path).resolve().as_uri(), site, now)
         print(json.dumps(result, ensure_ascii=False, indent=2))
-        return EXIT_SITE_FAILED if "error" in result else EXIT_OK
+        if "error" in result:
+            print(f"newsspider: error: {args.path}: {result['error']}", file=sys.stderr)
+            return EXIT_SITE_FAILED
+        return EXIT_OK
     try:
         lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
