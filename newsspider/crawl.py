@@ -16,6 +16,7 @@ from newsspider.db import Database
 from newsspider.progress import install_log_handler
 from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
 from newsspider.spiders import spider_class_for
+from newsspider.stats import STATUS
 
 _SUMMARY_FIELDS = (
     "requests",
@@ -142,7 +143,7 @@ def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
     summary = run_summary(stats, str(stats.get("finish_reason", "finished")), 0.0)
     return SiteResult(
         site=site.name,
-        status=str(stats.get("newsspider/status", STATUS_FAILED)),
+        status=str(stats.get(STATUS, STATUS_FAILED)),
         **{name: summary[name] for name in _SUMMARY_FIELDS},
         finish_reason=stats.get("finish_reason", "never closed" if "start_time" in stats else None),
     )

@@ -30,13 +30,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newsspider import stats
 from newsspider.config import SiteConfig
 from newsspider.extract.ids import news_id_from_url
 from newsspider.extract.metadata import strip_tracking
-from newsspider.runlog import RUN_ID_STAT, STATUS_OK
+from newsspider.runlog import STATUS_OK
 
 logger = logging.getLogger(__name__)
-_PREFIX = "newsspider/"
 QUIET_PAGES = "newsspider_quiet_pages"  # request meta: listing pages in a row with nothing new
 REFRESH = "newsspider_refresh"  # request meta: a conditional re-fetch of a stored article
 
@@ -141,8 +141,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         site = self.site
         if site is not None:
-            stats = self.crawler.stats
-            run_id = stats.get_value(RUN_ID_STAT) if stats is not None else None
+            collector = self.crawler.stats
+            run_id = collector.get_value(stats.RUN_ID) if collector is not None else None
             self.known = KnownArticles.load(
                 self.db_path, site.name, site.refresh_hours, datetime.now(UTC), run_id
             )
@@ -208,5 +208,4 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         yield output
 
     def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(_PREFIX + key)
+        stats.inc(self.crawler.stats, key)

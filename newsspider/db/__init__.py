@@ -32,18 +32,12 @@ from newsspider.db.schema import (
 from newsspider.db.stories import assign_story
 from newsspider.errors import DatabaseError
 from newsspider.extract.text import search_form
+from newsspider.stats import Outcome
 
 BUSY_TIMEOUT_MS = 10_000
 _SHARED: dict[str, Database] = {}
 # A body shorter than this fraction of the stored one looks like an error page.
 SUSPECT_BODY_RATIO = 0.2
-
-
-class Outcome:
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    SUSPECT = "suspect"
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
@@ -173,7 +167,7 @@ class Database:
             return None
         return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
-    def upsert_article(self, record: Mapping[str, Any], now: str) -> str:
+    def upsert_article(self, record: Mapping[str, Any], now: str) -> Outcome:
         """Insert or update one article; return an `Outcome`.
 
         `record` holds the article fields (lists as Python lists). Unchanged
