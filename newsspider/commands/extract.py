@@ -3,7 +3,9 @@
 For a user debugging a site (`extract page.html --url URL --site NAME`) and for
 benchmarks (`extract --batch pages.jsonl`: one JSON line per input line, in
 order, in one process). A page that cannot be read yields a line with `error`
-and the batch goes on. No Scrapy here: only `newsspider.extract`.
+and the batch goes on. The fields are what a crawl would store: the same chain,
+then the crawl's own normalizing and validation (`newsspider.articles`); a page
+a crawl would drop says why in `dropped`. No Scrapy here.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsspider import articles
 from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
 from newsspider.config import SiteConfig
 from newsspider.errors import UsageError
 from newsspider.extract.chain import extract_page
-from newsspider.extract.dates import parse_date, to_iso_utc
 from newsspider.extract.encoding import decode_html
 
 OUTPUT_FIELDS = (
@@ -110,17 +112,17 @@ def extract_file(path: str, url: str, site: SiteConfig | None, now: datetime) ->
 
 
 def extract_fields(html: str, url: str, site: SiteConfig | None, now: datetime) -> dict[str, Any]:
-    """What a crawl would store for this page: chain fields, news ID, UTC date."""
+    """What a crawl fetching this page at `now` would store: the chain's fields, normalized
+    (clean text, UTC date, language code); `dropped` names why a crawl would not store it."""
     fields = extract_page(html, url, site)
-    moment = parse_date(
-        fields.get("published_raw"),
-        timezone=site.timezone if site else "UTC",
-        now=now,
-        dayfirst=site.dayfirst if site else False,
-    )
-    fields["published"] = to_iso_utc(moment) if moment else None
-    fields["url"] = url
-    return {name: fields.get(name) for name in OUTPUT_FIELDS}
+    fields.update(url=url, fetched_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    articles.normalize(fields, site)
+    result = {name: fields.get(name) for name in OUTPUT_FIELDS}
+    try:
+        articles.validate(fields)
+    except articles.ArticleDropped as exc:
+        result["dropped"] = str(exc.reason)
+    return result
 
 
 def _read(path: str) -> bytes:
