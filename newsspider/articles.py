@@ -108,6 +108,16 @@ def store(db: Database, fields: Mapping[str, Any]) -> Outcome:
     return db.upsert_article(record, now=fetched)
 
 
+def preview(fields: dict[str, Any], site: SiteConfig | None) -> dict[str, Any]:
+    """The fields as `process` would store them; `dropped` names why it would not."""
+    normalize(fields, site)
+    try:
+        validate(fields)
+    except ArticleDropped as exc:
+        fields["dropped"] = str(exc.reason)
+    return fields
+
+
 def process(db: Database, fields: MutableMapping[str, Any], site: SiteConfig | None) -> Result:
     """The whole path for one article: normalize, validate, store."""
     warnings = normalize(fields, site)

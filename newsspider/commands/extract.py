@@ -116,13 +116,9 @@ def extract_fields(html: str, url: str, site: SiteConfig | None, now: datetime) 
     (clean text, UTC date, language code); `dropped` names why a crawl would not store it."""
     fields = extract_page(html, url, site)
     fields.update(url=url, fetched_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    articles.normalize(fields, site)
+    articles.preview(fields, site)
     result = {name: fields.get(name) for name in OUTPUT_FIELDS}
-    try:
-        articles.validate(fields)
-    except articles.ArticleDropped as exc:
-        result["dropped"] = str(exc.reason)
-    return result
+    return result | ({"dropped": fields["dropped"]} if "dropped" in fields else {})
 
 
 def _read(path: str) -> bytes:
