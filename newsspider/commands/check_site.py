@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from newsspider.commands import (
     EXIT_OK,
@@ -19,7 +20,9 @@ from newsspider.commands import (
     positive_int,
 )
 from newsspider.config import SiteConfig
-from newsspider.sitecheck import Checked, sample_site
+
+if TYPE_CHECKING:
+    from newsspider.sitecheck import Checked
 
 # Coverage columns: (label, field of the extraction result, field in extracted_by).
 COLUMNS = (
@@ -43,6 +46,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_check_site(args: argparse.Namespace) -> int:
+    from newsspider.sitecheck import sample_site  # Scrapy: only for this command
+
     config = load_selected_config(args)
     site = config.select([args.site])[0]
     sample = sample_site(config, site, args.limit, log_level(args))
