@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from newsspider.config import Config, SiteConfig, parse_duration
-from newsspider.db import Database
+from newsspider.db import Database, read
+from newsspider.errors import DatabaseError
 from newsspider.progress import install_log_handler
 from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
 from newsspider.spiders import spider_class_for
@@ -125,16 +124,11 @@ def due_sites(
 
 
 def _last_starts(db_path: str) -> dict[str, datetime]:
-    if not Path(db_path).exists():
-        return {}
-    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10)
     try:
-        rows = conn.execute("SELECT site, max(started) FROM crawl_runs GROUP BY site").fetchall()
-    except sqlite3.OperationalError:  # no schema yet
+        with read.reading(db_path) as conn:
+            return read.last_starts(conn)
+    except DatabaseError:  # no database or no schema yet
         return {}
-    finally:
-        conn.close()
-    return {site: datetime.fromisoformat(started) for site, started in rows if started}
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:

@@ -16,11 +16,9 @@ connection, so a batch lost to a kill is fetched again by the next run.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urldefrag
 
@@ -32,6 +30,8 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newsspider import stats
 from newsspider.config import SiteConfig
+from newsspider.db import read
+from newsspider.errors import DatabaseError
 from newsspider.extract.ids import news_id_from_url
 from newsspider.extract.metadata import strip_tracking
 from newsspider.runlog import STATUS_OK
@@ -65,25 +65,14 @@ class KnownArticles:
 
         `run_id` is this crawl's own `crawl_runs` row, so the previous run is the one before.
         """
-        if not Path(db_path).exists():
-            return cls()
         cutoff = (now - timedelta(hours=refresh_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10)
         try:
-            rows = conn.execute(
-                "SELECT news_id, url, canonical_url, http_etag, http_last_modified, "
-                "published >= ?1 OR first_seen >= ?1 FROM articles WHERE site = ?2",
-                (cutoff, site),
-            ).fetchall()
-            previous = conn.execute(
-                "SELECT status FROM crawl_runs WHERE site = ? AND id < ? ORDER BY id DESC LIMIT 1",
-                (site, run_id if run_id is not None else 2**62),
-            ).fetchone()
-        except sqlite3.OperationalError:  # no schema yet
+            with read.reading(db_path) as conn:
+                rows = read.known_articles(conn, site, cutoff)
+                previous = read.previous_run_status(conn, site, run_id)
+        except DatabaseError:  # no database or no schema yet
             return cls()
-        finally:
-            conn.close()
-        known = cls(caught_up=previous is not None and previous[0] == STATUS_OK)
+        known = cls(caught_up=previous == STATUS_OK)
         for news_id, url, canonical, etag, modified, recent in rows:
             known.ids.add(news_id)
             known.urls.update(url_key(u) for u in (url, canonical) if u)

@@ -24,7 +24,7 @@ from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import ItemQueue
 from newsspider.config import Config
-from newsspider.db import Database
+from newsspider.db import Database, read
 from newsspider.items import Article
 from newsspider.stats import Outcome
 
@@ -168,8 +168,7 @@ class Ingester:
     def seed_known(self) -> None:
         """Publish every stored article once, so workers skip what an earlier run stored."""
         assert self.db is not None
-        rows = self.db.conn.execute("SELECT site, news_id, url, canonical_url FROM articles")
-        while chunk := rows.fetchmany(SEED_CHUNK):
+        for chunk in read.stored_keys(self.db.conn, SEED_CHUNK):
             self.publish_known([{"site": s, "news_id": n, "urls": (u, c)} for s, n, u, c in chunk])
 
     def cluster_idle(self) -> bool:

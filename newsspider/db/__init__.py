@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from newsspider.db.schema import (
     ARTICLE_COLUMNS,
     CONTENT_FIELDS,
@@ -29,7 +27,6 @@ from newsspider.db.schema import (
     SCHEMA_VERSION,
     create_schema,
 )
-from newsspider.db.stories import assign_story
 from newsspider.errors import DatabaseError
 from newsspider.extract.text import search_form
 from newsspider.stats import Outcome
@@ -56,6 +53,8 @@ class Database:
         self._pending = 0
         self._batch_started = 0.0
         self._users = 0
+        import sqlite_utils  # here: readers of newsspider.db never load it (it loads numpy)
+
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
@@ -174,6 +173,8 @@ class Database:
         content writes nothing; a body that collapsed is kept as a suspect
         revision instead of overwriting a good article.
         """
+        from newsspider.db.stories import assign_story  # MinHash: numpy, for writers only
+
         row = _to_row(record)
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])
