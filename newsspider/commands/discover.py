@@ -9,11 +9,13 @@ import re
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsspider.commands import EXIT_OK
-from newsspider.discovery import Fetcher, SiteGuess, discover
-from newsspider.settings import USER_AGENT
+
+if TYPE_CHECKING:
+    from newsspider.discovery import SiteGuess
 
 SAMPLE_URLS = 3
 
@@ -34,6 +36,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    from newsspider.discovery import Fetcher, discover
+    from newsspider.settings import USER_AGENT
+
     fetcher = Fetcher(USER_AGENT, timeout=args.timeout, delay=args.delay)
     print(render_definition(discover(args.url, fetcher)), end="")
     return EXIT_OK
