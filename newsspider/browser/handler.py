@@ -14,6 +14,7 @@ else (robots.txt, sitemaps, feeds) as plain HTTP. On top of scrapy-playwright:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from playwright.async_api import Page
@@ -35,6 +36,15 @@ RENDERED_CALLBACKS = {
     "listings": frozenset({"parse_listing"}),
     "browser": frozenset({"parse_listing", "parse_article"}),
 }
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    """scrapy-playwright logs a failed page with its traceback; the reason is counted anyway."""
+    record.exc_info = None
+    return True
+
+
+logging.getLogger("scrapy-playwright").addFilter(_without_traceback)
 
 
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
