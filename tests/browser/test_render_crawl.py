@@ -68,3 +68,15 @@ def test_browser_loaded_scripts_but_no_images(crawled):
 def test_run_is_recorded_as_ok(crawled):
     runs = _rows(crawled["db"], "SELECT * FROM crawl_runs")
     assert [(r["site"], r["status"], r["new"]) for r in runs] == [("demo_js", "ok", PER_SECTION)]
+
+
+def test_check_site_renders_a_browser_site(tmp_path):
+    config = tmp_path / "sites.toml"
+    with DemoServer(articles_per_section=PER_SECTION, scripted=True) as server:
+        config.write_text(demo_config_toml(server.base_url, ("js",)), "utf-8")
+        command = [sys.executable, "-m", "newsspider.cli", "check-site", "demo_js", "--limit",
+                   "2", "--config", str(config)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "listing" in done.stdout and ": 6 article links" in done.stdout
+    assert "coverage: title 2/2 (100%), date 2/2 (100%), body 2/2 (100%)" in done.stdout
