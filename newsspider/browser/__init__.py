@@ -99,3 +99,16 @@ def browser_settings(site: SiteConfig) -> dict[str, Any]:
         "NEWSSPIDER_IDLE_TIMEOUT": site.idle_timeout,
         "NEWSSPIDER_BLOCK_RESOURCES": list(site.block_resources),
     }
+
+
+def refuse_in_cluster(config_path: str, sites: list[SiteConfig]) -> None:
+    """Cluster workers do not render: a rendering site among `sites` is a ConfigError."""
+    for site in sites:
+        if needs_browser(site):
+            raise ConfigError(
+                config_path,
+                f"render = {site.render!r} is not supported in cluster mode; crawl this site"
+                " with `newsspider crawl`, and name the other sites to enqueue and worker",
+                site=site.name,
+                key="render",
+            )
