@@ -4,6 +4,7 @@ launch options, address guard, blocked resources and wait condition as the crawl
 from __future__ import annotations
 
 import asyncio
+import os
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from newsspider.browser import launch_options
 from newsspider.browser.guard import BrowserGuard
+from newsspider.browser.signs import rendering_adds, script_built
 from newsspider.config import SiteConfig
 from newsspider.discovery import FetchError, Page
 from newsspider.guard import DEFAULT_DENY_NETWORKS, AddressPolicy
@@ -77,3 +79,24 @@ async def _render(
         return Rendered(url, None, exc.message.splitlines()[0])
     finally:
         await page.close()
+
+
+def render_advice(
+    url: str, fetched_html: str, user_agent: str, allow: tuple[str, ...]
+) -> str | None:
+    """Why `url` needs `render = "browser"` (its text appears only when rendered), else None.
+
+    Renders with the system Chromium at the default path; without it, judges the fetched
+    page alone (`script_built`)."""
+    site = SiteConfig(
+        name="discover", kind="generic", start_urls=(url,), timezone="UTC", allow_addresses=allow
+    )
+    if not os.access(site.browser_path, os.X_OK):
+        why = script_built(fetched_html)
+        return (
+            f"the page looks built by JavaScript: {why} (not rendered: no Chromium)"
+            if why
+            else None
+        )
+    rendered = render_pages(site, [url], user_agent)[0]
+    return rendering_adds(fetched_html, rendered.html) if rendered.html else None

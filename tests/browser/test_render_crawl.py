@@ -80,3 +80,17 @@ def test_check_site_renders_a_browser_site(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "listing" in done.stdout and ": 6 article links" in done.stdout
     assert "coverage: title 2/2 (100%), date 2/2 (100%), body 2/2 (100%)" in done.stdout
+
+
+@pytest.mark.parametrize(("path", "proposed"), [("/js/news", True), ("/alpha/news", False)])
+def test_discover_proposes_rendering_only_when_text_appears_rendered(path, proposed):
+    with DemoServer(articles_per_section=PER_SECTION, scripted=True) as server:
+        command = [sys.executable, "-m", "newsspider.cli", "discover", server.base_url + path,
+                   "--delay", "0"]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("render = ")]
+    if proposed:
+        assert len(lines) == 1 and "its visible text grows from" in lines[0], done.stdout
+    else:
+        assert lines == []
