@@ -19,15 +19,18 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.http import TextResponse
 
 from newsspider import stats
 from newsspider.articles import preview
+from newsspider.browser.signs import script_built
 from newsspider.config import Config, SiteConfig
 from newsspider.crawl import crawl_settings
 from newsspider.spiders import spider_class_for
 
 _PAGES = ("listing", "feed", "sitemap", "article")
 _ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own count
+ADVICE = 'set render = "browser" (docs/browser.md)'
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,14 @@ def _crawl_sample(config: Config, name: str, limit: int, log_level: str) -> Samp
 
 def _sample(crawler: Crawler) -> Sample:
     figures = crawler.stats.get_stats() if crawler.stats else {}
-    admitted: list[str] = crawler.newsspider_budget.admitted  # type: ignore[attr-defined]
+    budget: ArticleBudget = crawler.newsspider_budget  # type: ignore[attr-defined]
+    admitted = budget.admitted
     collected: dict[str, dict[str, Any]] = crawler.newsspider_collected  # type: ignore[attr-defined]
     checked = [Checked(url, fields) for url, fields in collected.items()]
     unread = [url for url in admitted if url not in collected]  # a redirect changes the URL
     checked += [Checked(url, None, _why_not(figures)) for url in unread[len(checked) :]]
     pages = ", ".join(f"{kind} {stats.value(figures, f'pages/{kind}')}" for kind in _PAGES)
-    notes = [f"pages read: {pages}"]
+    notes = [f"pages read: {pages}", *budget.notes]
     if figures.get(_ROBOTS_FORBIDDEN):
         notes.append(f"disallowed by robots.txt: {figures[_ROBOTS_FORBIDDEN]} requests")
     for group in (stats.Group.ERRORS, stats.Group.SKIPPED):
@@ -98,6 +102,7 @@ class ArticleBudget:
     def __init__(self, limit: int):
         self.limit = limit
         self.admitted: list[str] = []
+        self.notes: list[str] = []  # per listing page: its article links
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -113,16 +118,29 @@ class ArticleBudget:
     async def process_spider_output(
         self, response: Any, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
+        links = 0
         async for output in result:
+            links += _is_article_request(output)
             if self.admit(output):
                 yield output
+        if getattr(response.request.callback, "__name__", "") == "parse_listing":
+            self.note_listing(response, links)
+
+    def note_listing(self, response: Any, links: int) -> None:
+        self.notes.append(f"listing {response.url}: {links} article links")
+        if (
+            not links
+            and isinstance(response, TextResponse)
+            and (why := script_built(response.text))
+        ):
+            self.notes.append(f"listing {response.url} looks built by JavaScript: {why}; {ADVICE}")
 
     def admit(self, output: Any) -> bool:
         if not isinstance(output, Request):
             return True  # an article
         if len(self.admitted) >= self.limit:
             return False  # enough: no more listings, feeds or articles
-        if getattr(output.callback, "__name__", "") == "parse_article":
+        if _is_article_request(output):
             self.admitted.append(output.url)
             output.cb_kwargs.pop("hint", None)  # the page alone
         return True
@@ -145,3 +163,9 @@ class SampleCollector:
         fields = preview(dict(ItemAdapter(item).items()), site)
         self.collected[fields["url"]] = fields
         return item
+
+
+def _is_article_request(output: Any) -> bool:
+    return (
+        isinstance(output, Request) and getattr(output.callback, "__name__", "") == "parse_article"
+    )

@@ -24,6 +24,7 @@ from newsspider.config import SiteConfig
 if TYPE_CHECKING:
     from newsspider.sitecheck import Checked
 
+ADVICE = 'set render = "browser" (docs/browser.md)'
 # Coverage columns: (label, field of the extraction result, field in extracted_by).
 COLUMNS = (
     ("title", "title", "title"),
@@ -46,10 +47,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_check_site(args: argparse.Namespace) -> int:
+    from newsspider.browser import require_browser
     from newsspider.sitecheck import sample_site  # Scrapy: only for this command
 
     config = load_selected_config(args)
     site = config.select([args.site])[0]
+    require_browser(config.path, site)
     sample = sample_site(config, site, args.limit, log_level(args))
     print(render_report(site, sample.checked, sample.notes))
     usable = [c for c in sample.checked if c.fields and c.fields.get("title")]
