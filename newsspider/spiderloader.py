@@ -11,11 +11,10 @@ from typing import Self
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
-from newsspider.config import DEFAULT_CONFIG, Config, load_config
+from newsspider.config import DEFAULT_CONFIG, LOCAL_CONFIG, Config, load_config
 from newsspider.errors import ConfigError
 from newsspider.spiders import spider_class_for
 
-LOCAL_CONFIG = Path("newsspider.toml")
 CONFIG_SOURCES = (
     "the configuration is -s NEWSSPIDER_CONFIG=PATH, else $NEWSSPIDER_CONFIG, "
     "else ./newsspider.toml, else the bundled newsspider/sites.toml"

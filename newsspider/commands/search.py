@@ -52,7 +52,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 def filters_of(args: argparse.Namespace, conn: sqlite3.Connection) -> Any:
     """The filters, after checking that every --site is configured or in the database."""
-    from newsspider.queries import Filters, stored_sites
+    from newsspider.db.read import Filters, stored_sites
 
     if args.site:
         known = set(load_selected_config(args).sites) | stored_sites(conn)
@@ -65,8 +65,7 @@ def filters_of(args: argparse.Namespace, conn: sqlite3.Connection) -> Any:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from feeds.query import open_readonly
-    from newsspider.queries import search
+    from newsspider.db.read import open_readonly, search
 
     highlight = BOLD if args.format == "table" and sys.stdout.isatty() else PLAIN
     conn = open_readonly(args.db)

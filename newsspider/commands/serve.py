@@ -36,8 +36,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from feeds.query import open_readonly
-    from feeds.serve import make_server
+    from newsspider import outputs
+    from newsspider.db.read import open_readonly
 
     config = load_selected_config(args)
     if Path(args.db).exists():
@@ -46,7 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise OutputError(f"{args.out}: no feed directory (run `newsspider export` first)")
     logging.basicConfig(level=log_level(args), format="%(asctime)s %(name)s %(message)s")
     try:
-        server = make_server(args.out, args.db, config, args.host, args.port)
+        server = outputs.load().make_server(args.out, args.db, config, args.host, args.port)
     except OSError as exc:
         raise OutputError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"

@@ -113,10 +113,13 @@ class DemoServer:
         seed: int = 1,
         edition: int = 1,
         port: int = 0,
+        scripted: bool = False,
         files: Path | None = None,
     ):
-        self.files = files  # a directory to publish under /feeds/, if any
-        self.editions: dict[int, Edition] = build_editions(articles_per_section, seed)
+        """`scripted` adds the "js" section, built by JavaScript (docs/browser.md); `files`
+        is a directory to publish under /feeds/ (`newsspider demo --serve`)."""
+        self.files = files
+        self.editions: dict[int, Edition] = build_editions(articles_per_section, seed, scripted)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.demo = self
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
