@@ -102,8 +102,13 @@ def _print_table(rows: Sequence[dict[str, Any]], detail: str | None) -> None:
     width = max(len(str(r["site"])) for r in rows)
     for row in rows:
         when = (row.get("published") or "")[:16].replace("T", " ") or "(no date)".ljust(16)
-        title = str(row.get("title") or "")
+        title = _one_line(row.get("title"))
         title = title if len(title) <= _TITLE_WIDTH else title[: _TITLE_WIDTH - 1] + "…"
-        print(f"{when}  {row['site']:<{width}}  {row['news_id']:>10}  {title}")
+        print(f"{when}  {row['site']:<{width}}  {_one_line(row['news_id']):>10}  {title}")
         if detail and row.get(detail):
-            print(f"{'':16}  {row[detail]}")
+            print(f"{'':16}  {_one_line(row[detail])}")
+
+
+def _one_line(value: object) -> str:
+    """A table cell: whitespace of any kind (newlines, tabs) folded, so a row is one line."""
+    return " ".join(str(value or "").split())
