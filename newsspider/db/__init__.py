@@ -55,6 +55,8 @@ class Database:
         self._users = 0
         import sqlite_utils  # here: readers of newsspider.db never load it (it loads numpy)
 
+        import newsspider.db.stories  # noqa: F401 - the writer's MinHash code, loaded on open
+
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
@@ -173,7 +175,7 @@ class Database:
         content writes nothing; a body that collapsed is kept as a suspect
         revision instead of overwriting a good article.
         """
-        from newsspider.db.stories import assign_story  # MinHash: numpy, for writers only
+        from newsspider.db.stories import assign_story  # loaded when the writer opened
 
         row = _to_row(record)
         with self.transaction():
