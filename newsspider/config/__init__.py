@@ -19,6 +19,7 @@ from newsspider.config.checks import (
     HEALTH_TYPES,
     SITE_TYPES,
     TOP_LEVEL,
+    check_declared,
     check_networks,
     check_render,
     check_selector,
@@ -41,7 +42,7 @@ from newsspider.config.model import (
     HealthOptions,
     SiteConfig,
 )
-from newsspider.config.rules import declared, required
+from newsspider.config.rules import required
 from newsspider.errors import ConfigError
 
 __all__ = [
@@ -118,11 +119,7 @@ def _parse_health(where: str, table: Any) -> HealthOptions:
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="health")
     check_types(where, None, table, HEALTH_TYPES, prefix="health.")
-    for key in ("empty_runs", "min_articles"):
-        if table.get(key, 1) < 1:
-            raise ConfigError(where, "must be at least 1", key=f"health.{key}")
-    if not 0 < table.get("missing_share_jump", 0.3) <= 1:
-        raise ConfigError(where, "must be above 0 and at most 1", key="health.missing_share_jump")
+    check_declared(where, None, table, HealthOptions, prefix="health.")
     return HealthOptions(**table)
 
 
@@ -149,11 +146,7 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     for key in required(SiteConfig):
         if key not in table:
             raise ConfigError(where, "is required", site=name, key=key)
-    for field in declared(SiteConfig):
-        if field.name in table:
-            for check in field.metadata["check"]:
-                if (problem := check(table[field.name])) is not None:
-                    raise ConfigError(where, problem, site=name, key=field.name)
+    check_declared(where, name, table, SiteConfig)
     check_render(where, name, table)
     selectors = table.get("selectors", {})
     for field_name, selector in selectors.items():

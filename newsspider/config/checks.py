@@ -8,34 +8,21 @@ from typing import Any
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
-from newsspider.config.model import SELECTOR_FIELDS, SiteConfig
-from newsspider.config.rules import toml_types
+from newsspider.config.model import (
+    SELECTOR_FIELDS,
+    FeedFamily,
+    FeedOptions,
+    HealthOptions,
+    SiteConfig,
+)
+from newsspider.config.rules import declared, toml_types
 from newsspider.errors import ConfigError
 
 SITE_TYPES = toml_types(SiteConfig)  # from the declarations (newsspider.config.model)
-FEED_TYPES: dict[str, tuple[type, ...]] = {
-    "base_url": (str,),
-    "title": (str,),
-    "limit": (int,),
-    "websub_hub": (str,),
-    "max_age": (int,),
-    "families": (dict,),
-}
-FAMILY_TYPES: dict[str, tuple[type, ...]] = {
-    "kind": (str,),
-    "value": (str,),
-    "query": (str,),
-    "sites": (list,),
-    "language": (str,),
-    "title": (str,),
-}
+FEED_TYPES = toml_types(FeedOptions) | {"families": (dict,)}
+FAMILY_TYPES = toml_types(FeedFamily)
 CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,), "extract_processes": (int,)}
-HEALTH_TYPES: dict[str, tuple[type, ...]] = {
-    "empty_runs": (int,),
-    "missing_share_jump": (int, float),
-    "min_articles": (int,),
-    "feed": (bool,),
-}
+HEALTH_TYPES = toml_types(HealthOptions)
 TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
 
 
@@ -72,6 +59,17 @@ def check_types(
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(where, "must be a finite number", site=site, key=prefix + key)
+
+
+def check_declared(
+    where: str, site: str | None, table: dict[str, Any], cls: type, prefix: str = ""
+) -> None:
+    """The declared checks of `cls`'s keys (config/model.py) on the table's values."""
+    for field in declared(cls):
+        if field.name in table:
+            for check in field.metadata["check"]:
+                if (problem := check(table[field.name])) is not None:
+                    raise ConfigError(where, problem, site=site, key=prefix + field.name)
 
 
 def check_selector(where: str, site: str, field_name: str, selector: Any) -> None:

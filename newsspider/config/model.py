@@ -10,6 +10,7 @@ from newsspider.config.rules import (
     above_zero,
     at_least_one,
     duration,
+    http_url,
     http_urls,
     id_group,
     key,
@@ -17,6 +18,7 @@ from newsspider.config.rules import (
     not_negative,
     one_of,
     regex,
+    share,
     time_zone,
 )
 
@@ -212,34 +214,48 @@ class FeedFamily:
     """
 
     name: str
-    kind: str
-    value: str | None = None
-    query: str | None = None
-    sites: tuple[str, ...] = ()
-    language: str | None = None
-    title: str | None = None
+    kind: str = key(doc="`category`, `tag`, `language`, `source` or `search`")
+    value: str | None = key(None, doc="the category, tag, language or source (not for search)")
+    query: str | None = key(None, doc="the full-text query of a `search` family")
+    sites: tuple[str, ...] = key((), doc="only these sites", shown="every site")
+    language: str | None = key(None, doc="only articles in this language")
+    title: str | None = key(None, doc="the feed's title", shown="from the family")
 
 
 @dataclass(frozen=True)
 class FeedOptions:
     """The `[feeds]` table: how `export` writes feeds and `serve` serves them."""
 
-    base_url: str = "http://127.0.0.1:8080/"
-    title: str = "newsspider"
-    limit: int = 50
-    websub_hub: str | None = None
-    max_age: int = 900
-    families: tuple[FeedFamily, ...] = ()
+    base_url: str = key(
+        "http://127.0.0.1:8080/",
+        doc="where the feed files are published (self links, ids)",
+        check=(http_url,),
+    )
+    title: str = key("newsspider", doc="the combined feed's title")
+    limit: int = key(50, doc="articles per feed", check=(at_least_one,))
+    websub_hub: str | None = key(
+        None, doc="announce feeds and ping this hub on change", check=(http_url,)
+    )
+    max_age: int = key(900, doc="Cache-Control max-age of `serve`, seconds", check=(not_negative,))
+    families: tuple[FeedFamily, ...] = ()  # the [feeds.families.NAME] tables (FeedFamily)
 
 
 @dataclass(frozen=True)
 class HealthOptions:
     """The `[health]` table: when `status` and `run` call a site unhealthy."""
 
-    empty_runs: int = 3  # this many runs in a row without a single article link
-    missing_share_jump: float = 0.3  # rise in the share of articles missing date/body/title
-    min_articles: int = 3  # articles a run must have parsed for its share to count
-    feed: bool = False  # publish the alarms as their own feed (`alarms.*`) on export
+    empty_runs: int = key(
+        3, doc="this many runs in a row without a single article link", check=(at_least_one,)
+    )
+    missing_share_jump: float = key(
+        0.3,
+        doc="rise in the share of articles missing date/body/title",
+        check=(share,),
+    )
+    min_articles: int = key(
+        3, doc="articles a run must have parsed for its share to count", check=(at_least_one,)
+    )
+    feed: bool = key(False, doc="publish the alarms as their own feed (`alarms.*`) on export")
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,14 @@ def http_urls(urls: list[Any]) -> str | None:
     return None
 
 
+def http_url(url: str) -> str | None:
+    return None if urlparse(url).scheme in ("http", "https") else "must be an http(s) URL"
+
+
+def share(value: float) -> str | None:
+    return None if 0 < value <= 1 else "must be above 0 and at most 1"
+
+
 def not_empty(urls: list[Any]) -> str | None:
     return "needs at least one URL" if not urls else None
 

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from newsspider.config import parse_config
 from newsspider.config.checks import SITE_TYPES
-from newsspider.config.model import SiteConfig
+from newsspider.config.model import FeedFamily, FeedOptions, HealthOptions, SiteConfig
 from newsspider.config.rules import declared, key_table, required
 
 SITES_MD = Path(__file__).resolve().parents[2] / "docs" / "sites.md"
@@ -37,3 +39,20 @@ def test_defaults_are_the_declared_ones():
         if field.name not in MINIMAL and field.name != "allowed_domains":
             expected = {} if field.name == "selectors" else field.default
             assert getattr(site, field.name) == expected, field.name
+
+
+@pytest.mark.parametrize(
+    ("cls", "page"),
+    [(FeedOptions, "feeds.md"), (FeedFamily, "feeds.md"), (HealthOptions, "operations.md")],
+)
+def test_every_global_key_is_documented(cls, page):
+    text = (SITES_MD.parent / page).read_text(encoding="utf-8")
+    for field in declared(cls):
+        assert f"{field.name} = " in text, field.name
+
+
+def test_documented_health_defaults_are_the_declared_ones():
+    text = (SITES_MD.parent / "operations.md").read_text(encoding="utf-8")
+    for field in declared(HealthOptions):
+        if field.name != "feed":  # shown switched on, as an example
+            assert f"{field.name} = {field.default}" in text.replace("  ", " "), field.name
