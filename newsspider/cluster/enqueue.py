@@ -38,8 +38,11 @@ class EnqueueResult:
         return self.pushed > 0
 
 
-def enqueue_sites(options: ClusterOptions, sites: list[SiteConfig]) -> list[EnqueueResult]:
-    server = connect(options.redis_url)
+def enqueue_sites(
+    options: ClusterOptions, sites: list[SiteConfig], max_wait: float | None = None
+) -> list[EnqueueResult]:
+    """Start a round of each due site; `max_wait` bounds a wait for an unreachable Redis."""
+    server = connect(options.redis_url, max_wait=max_wait)
     keys = Keys(options.key_prefix)
     return [_enqueue_site(server, keys, options, site) for site in sites]
 

@@ -51,10 +51,6 @@ class _PipelineHost:
         self.stats = StatsCollector(cast(Crawler, self))
 
 
-class IngestLockHeld(Exception):
-    """Another ingest holds the lock: there is one writer per cluster."""
-
-
 class Ingester:
     """Drains the item queue into one SQLite database; `run` is the command's loop."""
 
@@ -76,21 +72,26 @@ class Ingester:
 
     # The single-writer lock ---------------------------------------------------
 
-    def acquire_lock(self, wait: bool = True) -> None:
-        """Take the ingest lock; a second ingest waits (a standby) or fails."""
+    def acquire_lock(self) -> None:
+        """Take the ingest lock; a second ingest waits as a standby: one writer per cluster."""
         announced = False
         while not self.server.set(self.keys.ingest_lock, self.token, nx=True, px=self.lock_ms):
-            if not wait:
-                raise IngestLockHeld(f"another ingest holds {self.keys.ingest_lock}")
             if not announced:
                 logger.warning("another ingest is running; waiting for %s", self.keys.ingest_lock)
                 announced = True
             time.sleep(1.0)
 
     def renew_lock(self) -> None:
+        """Keep the lock; take it again when Redis lost it (a restart, a long outage)."""
         renewed = self.server.eval(_RENEW_LOCK, 1, self.keys.ingest_lock, self.token, self.lock_ms)
-        if not renewed:
-            raise IngestLockHeld(f"lost {self.keys.ingest_lock} (was ingest paused too long?)")
+        if renewed:
+            return
+        logger.warning(
+            "%s was lost (Redis restarted, or was away longer than lease_timeout); taking it again",
+            self.keys.ingest_lock,
+        )
+        self.acquire_lock()
+        self.seed_known()  # a Redis restarted without persistence lost the known sets
 
     def release_lock(self) -> None:
         self.server.eval(_RENEW_LOCK, 1, self.keys.ingest_lock, self.token, 1)

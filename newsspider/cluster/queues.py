@@ -15,6 +15,8 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy_redis.queue import Base
 
+from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
+
 LEASE_META = "newsspider_lease"
 _TOKEN_LENGTH = 32  # uuid4().hex; a lease member is b"<token>|<request data>"
 
@@ -68,7 +70,11 @@ class LeaseQueue(Base):
         super().__init__(server, spider, key, serializer)
         self.lease_key = self.key.removesuffix(":requests") + ":leases"
         settings = getattr(spider, "settings", None)
-        seconds = settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", 60.0) if settings else 60.0
+        seconds = (
+            settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", DEFAULT_LEASE_SECONDS)
+            if settings
+            else DEFAULT_LEASE_SECONDS
+        )
         self.lease_ms = int(seconds * 1000)
         self._take = server.register_script(_TAKE)
         self._renew = server.register_script(_RENEW)

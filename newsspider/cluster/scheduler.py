@@ -18,9 +18,11 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, LeaseQueue
 
@@ -41,13 +43,21 @@ class ClusterScheduler(Scheduler):
         scheduler: Self = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.keys = Keys(crawler.settings.get("NEWSSPIDER_CLUSTER_PREFIX", "newsspider"))
-        scheduler.lease_seconds = crawler.settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", 60.0)
+        scheduler.lease_seconds = crawler.settings.getfloat(
+            "NEWSSPIDER_CLUSTER_LEASE", DEFAULT_LEASE_SECONDS
+        )
         scheduler.held = set()
         scheduler.last_reclaim = 0.0
         return scheduler
 
     def open(self, spider: Any) -> None:
-        super().open(spider)
+        """scrapy-redis' `open` without its "Resuming crawl" `spider.log` (deprecated)."""
+        self.spider = spider
+        self.queue = LeaseQueue(
+            self.server, spider, self.queue_key % {"spider": spider.name}, self.serializer
+        )
+        if not self.df:
+            self.df: Any = load_object(self.dupefilter_cls).from_spider(spider)
         self.site = spider.site
         self.known_key = self.keys.known(self.site.name)
         self.id_pattern = re.compile(self.site.id_pattern) if self.site.id_pattern else None
@@ -74,14 +84,19 @@ class ClusterScheduler(Scheduler):
             if self.is_known_article(request):
                 self.count("skipped/known")
                 return False
-            return bool(super().enqueue_request(request))
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.lease_queue.push(request)
+            self.count("cluster/enqueued")
+            return True
         finally:
             if parent is not None:
                 self.ack(parent)
 
     def next_request(self) -> Request | None:
         self.reclaim_if_due()
-        request: Request | None = super().next_request()
+        request = self.lease_queue.pop()
         if request is None:
             self._ask_again_soon()
         else:

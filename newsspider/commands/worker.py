@@ -28,11 +28,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from newsspider.cluster import require_cluster
+    from newsspider.cluster.stopping import exit_status
     from newsspider.cluster.worker import run_worker
 
     config = load_selected_config(args)
     options = require_cluster(config)
-    results = run_worker(
+    results, stopped_by = run_worker(
         config,
         options,
         config.select(args.sites),
@@ -46,4 +47,4 @@ def cmd_worker(args: argparse.Namespace) -> int:
             print(
                 _ROW.format(r.site, r.requests, r.articles, r.known_skipped, r.reclaimed, r.errors)
             )
-    return EXIT_OK
+    return EXIT_OK if stopped_by is None else exit_status(stopped_by)

@@ -17,7 +17,9 @@ import pytest
 import redis
 
 from newsspider.demo import DemoServer, demo_config_toml
-from tests.cluster.conftest import RedisProcess
+from tests.cluster.conftest import RedisProcess, requires_redis
+
+pytestmark = requires_redis
 
 PER_SECTION = 70
 SECTIONS = ("alpha", "beta", "gamma")

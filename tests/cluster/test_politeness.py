@@ -6,7 +6,10 @@ import subprocess
 import time
 
 from newsspider.demo import DemoServer, demo_config_toml
+from tests.cluster.conftest import requires_redis
 from tests.cluster.test_cluster_run import _cli, _enqueue
+
+pytestmark = requires_redis
 
 DELAY = 0.25
 
