@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import redis
 from redis.exceptions import AuthenticationError, AuthorizationError, RedisError, ResponseError
@@ -24,6 +25,7 @@ from newsspider.errors import NewsspiderError
 
 logger = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
+T = TypeVar("T")
 _OUTAGE: dict[str, float] = {}  # "since": when the current outage started (monotonic)
 
 
@@ -53,9 +55,14 @@ class PatientRedis(redis.Redis):
     max_wait: float | None = None
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
+        return self.patiently(lambda: super(PatientRedis, self).execute_command(*args, **options))
+
+    def patiently(self, call: Callable[[], T]) -> T:
+        """`call()` (a command, or a pipeline built and executed inside it), retried
+        while Redis is unreachable."""
         while True:
             try:
-                result = super().execute_command(*args, **options)
+                result = call()
             except RedisError as exc:
                 self._wait_or_raise(exc)
                 continue

@@ -20,6 +20,7 @@ from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LeaseQueue, reclaim_expired
+from newsspider.cluster.rounds import open_round
 from newsspider.cluster.worker import worker_spider_class
 from newsspider.config import SiteConfig
 from newsspider.spiders import spider_class_for
@@ -60,6 +61,7 @@ def _enqueue_site(
     queue = LeaseQueue(server, spider, keys.requests(name))
     dupefilter = RFPDupeFilter(server, key=keys.dupefilter(name))
     dupefilter.clear()
+    open_round(server, keys, name)
     pushed = 0
     for request in asyncio.run(_start_requests(spider)):
         if request.dont_filter or not dupefilter.request_seen(request):
@@ -76,6 +78,7 @@ def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:
 
 
 async def _start_requests(spider: Spider) -> list[Request]:
-    """The site spider's own start requests (listings, feeds, sitemaps, robots.txt)."""
-    site_spider = spider_class_for(spider.site)()  # type: ignore[attr-defined]
-    return [request async for request in site_spider.start()]
+    """The site spider's own start requests (listings, feeds, sitemaps, robots.txt), made
+    by the workers' spider so that their callbacks are its methods."""
+    site_start = spider_class_for(spider.site).start  # type: ignore[attr-defined]
+    return [request async for request in site_start(spider)]

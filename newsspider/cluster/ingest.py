@@ -28,6 +28,7 @@ from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import ItemQueue
+from newsspider.cluster.rounds import RoundRecorder, add_counts
 from newsspider.config import Config
 from newsspider.db import Database
 from newsspider.items import Article
@@ -40,6 +41,7 @@ _RENEW_LOCK = (
     "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end"
 )
 SEED_CHUNK = 1000
+_STORED = "newsspider/stored/"
 
 
 class _PipelineHost:
@@ -69,6 +71,8 @@ class Ingester:
         self.token = uuid.uuid4().hex
         self.lock_ms = int(options.lease_timeout * 1000)
         self.outcomes: Counter[str] = Counter()
+        self.round_counts: dict[str, Counter[str]] = {}
+        self.rounds = RoundRecorder(self.server, self.keys, list(config.sites))
 
     # The single-writer lock ---------------------------------------------------
 
@@ -111,10 +115,13 @@ class Ingester:
                 changed += self.ingest_batch(batch)
                 if batch:
                     continue
+                idle = exit_when_idle and self.cluster_idle()
+                assert self.store.db is not None
+                changed += self.rounds.record(self.store.db)  # finished rounds: alarm feed
                 if changed:
                     on_idle(changed)
                     changed = 0
-                if exit_when_idle and self.cluster_idle():
+                if idle:
                     return self.outcomes
         finally:
             self.store.close_spider()
@@ -132,6 +139,7 @@ class Ingester:
         assert self.store.db is not None
         self.store.db.commit()
         self.publish_known(stored)
+        self.count_in_rounds()
         self.queue.ack()
         return sum(1 for r in stored if r["outcome"] in ("new", "updated"))
 
@@ -150,7 +158,10 @@ class Ingester:
             self.outcomes["dropped"] += 1
             logger.info("dropped %s: %s", article.url, exc)
             return None
-        outcome = _new_outcome(before, self.host.stats.get_stats())
+        finally:
+            grown = _grown(before, self.host.stats.get_stats())
+            self.round_counts.setdefault(article.site, Counter()).update(grown)
+        outcome = next((k.removeprefix(_STORED) for k in grown if k.startswith(_STORED)), "unknown")
         self.outcomes[outcome] += 1
         return {
             "site": item.site,
@@ -194,24 +205,39 @@ class Ingester:
         while chunk := rows.fetchmany(SEED_CHUNK):
             self.publish_known([{"site": s, "news_id": n, "urls": (u, c)} for s, n, u, c in chunk])
 
+    def count_in_rounds(self) -> None:
+        """Add the batch's outcomes per site to the sites' rounds (their crawl_runs rows)."""
+        counts, self.round_counts = self.round_counts, {}
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            for site, grown in counts.items():
+                add_counts(pipe, self.keys.round(site), grown)
+            pipe.execute()
+
+        if counts:
+            self.server.patiently(send)
+
     def cluster_idle(self) -> bool:
-        """Nothing queued, leased or waiting to be ingested, for any configured site."""
-        if len(self.queue):
-            return False
+        """Nothing queued, leased or waiting to be ingested, for any configured site.
+
+        Leases first: a worker pushes a request's article before it acknowledges it.
+        """
         for name in self.config.sites:
             if self.server.llen(self.keys.requests(name)) or self.server.zcard(
                 self.keys.leases(name)
             ):
                 return False
-        return True
+        return not len(self.queue)
 
 
-def _new_outcome(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """Which `newsspider/stored/<outcome>` counter the store step just raised."""
-    for key, value in after.items():
-        if key.startswith("newsspider/stored/") and value != before.get(key):
-            return key.removeprefix("newsspider/stored/")
-    return "unknown"
+def _grown(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
+    """The counters one item raised (stored/<outcome>, dropped/<reason>, warnings/...)."""
+    return {
+        key: value - before.get(key, 0)
+        for key, value in after.items()
+        if isinstance(value, int) and value != before.get(key, 0)
+    }
 
 
 def open_database(db_path: str) -> None:

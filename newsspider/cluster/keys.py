@@ -25,6 +25,10 @@ class Keys:
         """Set of `id:<news_id>` and `url:<url>` of stored articles, published by ingest."""
         return f"{self.prefix}:{site}:known"
 
+    def round(self, site: str) -> str:
+        """Hash of the site's current round: when it started, its counters (cluster/rounds)."""
+        return f"{self.prefix}:{site}:round"
+
     @property
     def items(self) -> str:
         """List of finished articles as JSON, waiting for ingest."""

@@ -25,6 +25,7 @@ from twisted.internet.task import LoopingCall
 from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, LeaseQueue
+from newsspider.cluster.rounds import RoundCounters, add_counts
 
 logger = logging.getLogger(__name__)
 # How soon a worker with nothing to do for a site asks the shared queue again.
@@ -59,6 +60,8 @@ class ClusterScheduler(Scheduler):
         if not self.df:
             self.df: Any = load_object(self.dupefilter_cls).from_spider(spider)
         self.site = spider.site
+        self.round_key = self.keys.round(self.site.name)
+        self.counters = RoundCounters()
         self.known_key = self.keys.known(self.site.name)
         self.id_pattern = re.compile(self.site.id_pattern) if self.site.id_pattern else None
         self.renewer = LoopingCall(self.renew)
@@ -112,10 +115,21 @@ class ClusterScheduler(Scheduler):
             slot.nextcall.schedule(IDLE_POLL_SECONDS)
 
     def ack(self, member: bytes) -> None:
-        """The request is done: everything it produced is in Redis."""
-        if member in self.held:
-            self.held.discard(member)
-            self.lease_queue.ack(member)
+        """The request is done: everything it produced is in Redis. Its counts go to the
+        site's round first, so a round without leases has all its counts."""
+        if member not in self.held:
+            return
+        self.held.discard(member)
+        deltas = self.counters.deltas(self.stats.get_stats() if self.stats else {})
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            add_counts(pipe, self.round_key, deltas)
+            pipe.zrem(self.lease_queue.lease_key, member)
+            pipe.execute()
+
+        self.server.patiently(send)
+        self.counters.sent_ok(deltas)
 
     def renew(self) -> None:
         self.lease_queue.renew(sorted(self.held))

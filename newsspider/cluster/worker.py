@@ -85,15 +85,22 @@ def worker_settings(
 
 
 def worker_spider_class(site: SiteConfig) -> type[Spider]:
-    """The site's spider without start requests: those come from `enqueue`, once."""
+    """The site's spider without start requests (those come from `enqueue`, once), whose
+    errback acknowledges a failed request's lease once the failure is counted."""
 
     async def start(self: Spider) -> AsyncIterator[Request]:
         requests: tuple[Request, ...] = ()
         for request in requests:
             yield request
 
-    base = spider_class_for(site)
-    return type(f"Worker{base.__name__}", (base,), {"start": start})
+    def count_error(self: Spider, failure: Any) -> None:
+        base.count_error(self, failure)
+        member = failure.request.meta.get(LEASE_META)
+        if member is not None and self.crawler is not None:
+            _scheduler(self.crawler).ack(member)
+
+    base: Any = spider_class_for(site)
+    return type(f"Worker{base.__name__}", (base,), {"start": start, "count_error": count_error})
 
 
 @dataclass(frozen=True)
@@ -220,7 +227,8 @@ class ClusterOutputMiddleware:
 
 
 class LeaseAckMiddleware:
-    """Last downloader middleware: a request that failed for good is done (errback counts it)."""
+    """Last downloader middleware: a request without errback that failed for good is done
+    (the spider's errback acknowledges the others, after counting the failure)."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -231,7 +239,7 @@ class LeaseAckMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         member = request.meta.get(LEASE_META)
-        if member is not None:
+        if member is not None and request.errback is None:
             _scheduler(self.crawler).ack(member)
 
 
