@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from newsspider.extract.text import search_form
 
@@ -37,7 +38,16 @@ FORMAT_VERSION = 1
 _SEED = 20251027
 _SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+
+
+@cache
+def _template() -> Any:
+    """The empty MinHash every fingerprint starts from. datasketch is imported on first use:
+    its package pulls in scipy (half a second), which processes that never fingerprint
+    (a cluster worker, `status`) should not pay for at start."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +98,7 @@ def fingerprint(text: str) -> Fingerprint | None:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return None
-    minhash = _TEMPLATE.copy()
+    minhash = _template().copy()
     minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(tokens)])
     return Fingerprint(minhash.hashvalues)
 
