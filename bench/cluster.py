@@ -69,7 +69,6 @@ class Hosts:
             try:
                 while request := await reader.readuntil(b"\r\n\r\n"):
                     self.requests += 1
-                    self.arrivals.append(time.monotonic())
                     self.first_request = self.first_request or time.monotonic()
                     await asyncio.sleep(self.latency)
                     path = request.split(b" ", 2)[1].decode("latin-1")
@@ -87,13 +86,6 @@ class Hosts:
         return handle
 
     def reset(self) -> None:
-        if getattr(self, "arrivals", None):
-            base = self.arrivals[0]
-            hist = {}
-            for t in self.arrivals:
-                hist[int(t - base)] = hist.get(int(t - base), 0) + 1
-            print("DEBUG per second:", [hist.get(i, 0) for i in range(max(hist) + 1)])
-        self.arrivals = []
         self.first_request, self.requests = None, 0
 
 
@@ -183,7 +175,6 @@ def main() -> None:
                 )
     finally:
         redis_server.kill()
-    hosts.reset()
     report(results)
 
 

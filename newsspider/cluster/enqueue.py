@@ -73,7 +73,12 @@ def _enqueue_site(
 def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:
     """A spider instance of the workers' class: requests are encoded by callback name."""
     spider = worker_spider_class(site)()
-    spider.settings = Settings({"NEWSSPIDER_CLUSTER_LEASE": options.lease_timeout})
+    spider.settings = Settings(
+        {
+            "NEWSSPIDER_CLUSTER_LEASE": options.lease_timeout,
+            "NEWSSPIDER_CLUSTER_PREFIX": options.key_prefix,
+        }
+    )
     return spider
 
 

@@ -45,6 +45,11 @@ class Keys:
         return f"{self.prefix}:items:rejected"
 
     @property
+    def wake(self) -> str:
+        """Pub/sub channel: a site's name when its queue got requests (cluster/wakeup)."""
+        return f"{self.prefix}:wake"
+
+    @property
     def ingest_lock(self) -> str:
         return f"{self.prefix}:ingest:lock"
 

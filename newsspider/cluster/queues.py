@@ -16,6 +16,7 @@ from scrapy import Request, Spider
 from scrapy_redis.queue import Base
 
 from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
+from newsspider.cluster.keys import Keys
 
 LEASE_META = "newsspider_lease"
 _TOKEN_LENGTH = 32  # uuid4().hex; a lease member is b"<token>|<request data>"
@@ -64,6 +65,8 @@ class LeaseQueue(Base):
     """A per-site FIFO of requests whose pops are leases (see the module docstring).
 
     `lease_ms` comes from the `NEWSSPIDER_CLUSTER_LEASE` setting (seconds) of the spider.
+    Every push, and every request put back, is announced on the `wake` channel of the
+    `NEWSSPIDER_CLUSTER_PREFIX` keys (see `newsspider.cluster.wakeup`).
     """
 
     def __init__(self, server: Any, spider: Spider, key: str, serializer: Any = None):
@@ -76,6 +79,9 @@ class LeaseQueue(Base):
             else DEFAULT_LEASE_SECONDS
         )
         self.lease_ms = int(seconds * 1000)
+        prefix = settings.get("NEWSSPIDER_CLUSTER_PREFIX", "newsspider") if settings else ""
+        self.wake_channel = Keys(prefix).wake
+        self.site = spider.name
         self._take = server.register_script(_TAKE)
         self._renew = server.register_script(_RENEW)
         self._put_back = server.register_script(_PUT_BACK)
@@ -85,7 +91,15 @@ class LeaseQueue(Base):
 
     def push(self, request: Request) -> None:
         request.meta.pop(LEASE_META, None)
-        self.server.lpush(self.key, self._encode_request(request))
+        data = self._encode_request(request)
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            pipe.lpush(self.key, data)
+            pipe.publish(self.wake_channel, self.site)
+            pipe.execute()
+
+        self.server.patiently(send)
 
     def pop(self, timeout: int = 0) -> Request | None:
         member = self._take(keys=[self.key, self.lease_key], args=[uuid.uuid4().hex, self.lease_ms])
@@ -106,11 +120,16 @@ class LeaseQueue(Base):
         """Return these leased requests to the head of the queue now (a worker stopping)."""
         if not members:
             return 0
-        return int(self._put_back(keys=[self.key, self.lease_key], args=[0, *members]))
+        return self._announced(self._put_back(keys=[self.key, self.lease_key], args=[0, *members]))
 
     def reclaim_expired(self) -> int:
         """Put the requests whose lease ran out back at the head of the queue."""
-        return int(self._put_back(keys=[self.key, self.lease_key], args=[1]))
+        return self._announced(self._put_back(keys=[self.key, self.lease_key], args=[1]))
+
+    def _announced(self, moved: int) -> int:
+        if moved:
+            self.server.publish(self.wake_channel, self.site)
+        return int(moved)
 
     def leased(self) -> int:
         return int(self.server.zcard(self.lease_key))

@@ -26,10 +26,12 @@ from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, LeaseQueue
 from newsspider.cluster.rounds import RoundCounters, add_counts
+from newsspider.cluster.wakeup import Wakeups
 
 logger = logging.getLogger(__name__)
-# How soon a worker with nothing to do for a site asks the shared queue again.
-IDLE_POLL_SECONDS = 0.25
+# How soon a worker with nothing to do for a site asks the shared queue again, should it
+# miss a wake-up (they are what normally tells it: newsspider.cluster.wakeup).
+IDLE_POLL_SECONDS = 1.0
 
 
 class ClusterScheduler(Scheduler):
@@ -64,6 +66,8 @@ class ClusterScheduler(Scheduler):
         self.counters = RoundCounters()
         self.known_key = self.keys.known(self.site.name)
         self.id_pattern = re.compile(self.site.id_pattern) if self.site.id_pattern else None
+        url = self.crawler.settings["REDIS_URL"]
+        Wakeups.shared(url, self.keys.wake).on_wake(self.site.name, self._ask_now)
         self.renewer = LoopingCall(self.renew)
         self.renewer.start(self.lease_seconds / 3, now=False)
 
@@ -107,12 +111,19 @@ class ClusterScheduler(Scheduler):
         return request
 
     def _ask_again_soon(self) -> None:
-        """Another worker may queue this site's next page any moment: look again shortly,
-        not at Scrapy's 5 s heartbeat (which left added workers idle). Scrapy has no public
-        hook for this; the engine slot's `nextcall` is what its own heartbeat schedules."""
+        """Should a wake-up be missed, look again soon, not at Scrapy's 5 s heartbeat."""
+        self._ask_now(IDLE_POLL_SECONDS)
+
+    def _ask_now(self, delay: float = 0) -> None:
+        """Have the engine ask this scheduler for requests (after `delay` s). Scrapy has no
+        public hook for this; the engine slot's `nextcall` is what its heartbeat schedules."""
         slot = getattr(self.crawler.engine, "_slot", None)
-        if slot is not None:
-            slot.nextcall.schedule(IDLE_POLL_SECONDS)
+        if slot is None:
+            return
+        if delay:
+            slot.nextcall.schedule(delay)
+        else:  # now, even when a later call is pending (schedule() would keep that one)
+            slot.nextcall()
 
     def ack(self, member: bytes) -> None:
         """The request is done: everything it produced is in Redis. Its counts go to the
