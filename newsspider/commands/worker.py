@@ -17,7 +17,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "--concurrency",
         type=positive_int,
         default=16,
-        help="requests this worker handles at once, over all sites (default: 16)",
+        help="requests this worker handles at once for each site (default: 16)",
     )
     worker.add_argument(
         "--exit-when-idle",
