@@ -61,13 +61,13 @@ def _enqueue_site(
     queue = LeaseQueue(server, spider, keys.requests(name))
     dupefilter = RFPDupeFilter(server, key=keys.dupefilter(name))
     dupefilter.clear()
-    open_round(server, keys, name)
-    pushed = 0
-    for request in asyncio.run(_start_requests(spider)):
-        if request.dont_filter or not dupefilter.request_seen(request):
-            queue.push(request)
-            pushed += 1
-    return EnqueueResult(name, pushed, queued, in_flight, reclaimed)
+    requests = [
+        queue.encode(request)
+        for request in asyncio.run(_start_requests(spider))
+        if request.dont_filter or not dupefilter.request_seen(request)
+    ]
+    open_round(server, keys, name, requests)
+    return EnqueueResult(name, len(requests), queued, in_flight, reclaimed)
 
 
 def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:

@@ -89,9 +89,14 @@ class LeaseQueue(Base):
     def __len__(self) -> int:
         return int(self.server.llen(self.key))
 
-    def push(self, request: Request) -> None:
+    def encode(self, request: Request) -> bytes:
+        """The queue's form of `request` (a pickle, as scrapy-redis stores it)."""
         request.meta.pop(LEASE_META, None)
-        data = self._encode_request(request)
+        data: bytes = self._encode_request(request)
+        return data
+
+    def push(self, request: Request) -> None:
+        data = self.encode(request)
 
         def send() -> None:
             pipe = self.server.pipeline(transaction=False)

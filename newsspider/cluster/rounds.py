@@ -28,8 +28,10 @@ _STARTED_MS = "round/started_ms"
 _RUN_ID = "round/run_id"
 
 
-def open_round(server: PatientRedis, keys: Keys, site: str) -> None:
-    """A new round of `site` starts now (enqueue): its counters start from zero."""
+def open_round(server: PatientRedis, keys: Keys, site: str, requests: list[bytes]) -> None:
+    """A new round of `site` starts now with these (encoded) start requests: in one
+    transaction, so ingest never sees the round without its requests, nor a worker a
+    request whose counts would go to the previous round."""
     now = time.time()
     started = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -37,6 +39,9 @@ def open_round(server: PatientRedis, keys: Keys, site: str) -> None:
         pipe = server.pipeline(transaction=True)
         pipe.delete(keys.round(site))
         pipe.hset(keys.round(site), mapping={_STARTED: started, _STARTED_MS: int(now * 1000)})
+        if requests:
+            pipe.lpush(keys.requests(site), *requests)
+            pipe.publish(keys.wake, site)
         pipe.execute()
 
     server.patiently(send)
@@ -85,44 +90,53 @@ class RoundRecorder:
     def record(self, db: Database) -> int:
         """Open the row of every new round, finish those of the rounds that are over;
         return how many were finished."""
-
-        def read() -> list[dict[bytes, bytes]]:
-            pipe = self.server.pipeline(transaction=False)
-            for site in self.sites:
-                pipe.hgetall(self.keys.round(site))
-            return list(pipe.execute())
-
+        idle = self._idle_sites()  # before the counts: all of an idle site's are in
         finished = 0
-        for site, raw in zip(self.sites, self.server.patiently(read), strict=True):
+        for site, raw in zip(self.sites, self.server.patiently(self._read_rounds), strict=True):
             fields = {k.decode(): v.decode() for k, v in raw.items()}
             if fields:
-                finished += self._record_site(db, site, fields)
+                finished += self._record_site(db, site, fields, site in idle)
         db.commit()
         return finished
 
-    def _record_site(self, db: Database, site: str, fields: dict[str, str]) -> int:
+    def _read_rounds(self) -> list[dict[bytes, bytes]]:
+        pipe = self.server.pipeline(transaction=False)
+        for site in self.sites:
+            pipe.hgetall(self.keys.round(site))
+        return list(pipe.execute())
+
+    def _idle_sites(self) -> set[str]:
+        """The sites whose round is over: nothing queued or leased, then nothing waiting for
+        ingest (leases first: a worker pushes a request's article before it acknowledges it)."""
+
+        def read() -> list[int]:
+            pipe = self.server.pipeline(transaction=False)
+            for site in self.sites:
+                pipe.llen(self.keys.requests(site))
+                pipe.zcard(self.keys.leases(site))
+            pipe.llen(self.keys.items)
+            pipe.llen(self.keys.processing)
+            return list(pipe.execute())
+
+        counts = self.server.patiently(read)
+        if any(counts[-2:]):
+            return set()
+        return {site for n, site in enumerate(self.sites) if not any(counts[2 * n : 2 * n + 2])}
+
+    def _record_site(self, db: Database, site: str, fields: dict[str, str], idle: bool) -> int:
         key = self.keys.round(site)
-        if _STARTED not in fields:  # counters of a request after its round was recorded
-            if self._site_idle(site):
+        if _STARTED not in fields:  # counts of a request after its round was recorded
+            if idle:
                 self.server.delete(key)
             return 0
         run_id = fields.get(_RUN_ID)
         if run_id is None:
             run_id = str(db.start_run(site, fields[_STARTED]))
             self.server.hset(key, _RUN_ID, run_id)
-        if not self._site_idle(site):
+        if not idle:
             return 0
         stats = {k: int(v) for k, v in fields.items() if not k.startswith("round/")}
         duration = time.time() - int(fields[_STARTED_MS]) / 1000
         db.finish_run(int(run_id), run_summary(stats, "finished", max(duration, 0.0)))
         self.server.delete(key)
         return 1
-
-    def _site_idle(self, site: str) -> bool:
-        """The round is over: nothing queued or leased, then nothing waiting for ingest.
-
-        Leases first: a worker pushes a request's article before it acknowledges it.
-        """
-        if self.server.llen(self.keys.requests(site)) or self.server.zcard(self.keys.leases(site)):
-            return False
-        return not (self.server.llen(self.keys.items) or self.server.llen(self.keys.processing))

@@ -18,6 +18,7 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
@@ -68,6 +69,7 @@ class ClusterScheduler(Scheduler):
         self.id_pattern = re.compile(self.site.id_pattern) if self.site.id_pattern else None
         url = self.crawler.settings["REDIS_URL"]
         Wakeups.shared(url, self.keys.wake).on_wake(self.site.name, self._ask_now)
+        self.fallback_pending = False
         self.renewer = LoopingCall(self.renew)
         self.renewer.start(self.lease_seconds / 3, now=False)
 
@@ -112,18 +114,20 @@ class ClusterScheduler(Scheduler):
 
     def _ask_again_soon(self) -> None:
         """Should a wake-up be missed, look again soon, not at Scrapy's 5 s heartbeat."""
-        self._ask_now(IDLE_POLL_SECONDS)
+        if not self.fallback_pending:
+            self.fallback_pending = True
+            call_later(IDLE_POLL_SECONDS, self._fallback)
 
-    def _ask_now(self, delay: float = 0) -> None:
-        """Have the engine ask this scheduler for requests (after `delay` s). Scrapy has no
-        public hook for this; the engine slot's `nextcall` is what its heartbeat schedules."""
+    def _fallback(self) -> None:
+        self.fallback_pending = False
+        self._ask_now()
+
+    def _ask_now(self) -> None:
+        """Have the engine ask this scheduler for requests at once. Scrapy has no public
+        hook for this; the engine slot's `nextcall` is what its own heartbeat schedules."""
         slot = getattr(self.crawler.engine, "_slot", None)
-        if slot is None:
-            return
-        if delay:
-            slot.nextcall.schedule(delay)
-        else:  # now, even when a later call is pending (schedule() would keep that one)
-            slot.nextcall()
+        if slot is not None:
+            slot.nextcall.schedule()
 
     def ack(self, member: bytes) -> None:
         """The request is done: everything it produced is in Redis. Its counts go to the

@@ -66,6 +66,7 @@ def _worker(config: Path, db: Path) -> subprocess.Popen[str]:
 def _finish(process: subprocess.Popen[str], timeout: float = 90) -> str:
     out, err = process.communicate(timeout=timeout)
     assert process.returncode == 0, err
+    assert "Traceback" not in err, err
     return out
 
 
