@@ -23,12 +23,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_enqueue(args: argparse.Namespace) -> int:
+    from newsspider.browser import refuse_in_cluster
     from newsspider.cluster import require_cluster, stopping
     from newsspider.cluster.enqueue import enqueue_sites
 
     config = load_selected_config(args)
     options = require_cluster(config)
     sites = config.select(args.sites)
+    refuse_in_cluster(config.path, sites)
     stopping.install(stopping.raise_stopped)
     try:
         results = enqueue_sites(options, sites, max_wait=args.wait)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import numpy as np
+from datasketch import MinHash
 
 from newsspider.extract.text import search_form
 
@@ -38,16 +37,7 @@ FORMAT_VERSION = 1
 _SEED = 20251027
 _SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
-
-
-@cache
-def _template() -> Any:
-    """The empty MinHash every fingerprint starts from. datasketch is imported on first use:
-    its package pulls in scipy (half a second), which processes that never fingerprint
-    (a cluster worker, `status`) should not pay for at start."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +88,7 @@ def fingerprint(text: str) -> Fingerprint | None:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return None
-    minhash = _template().copy()
+    minhash = _TEMPLATE.copy()
     minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(tokens)])
     return Fingerprint(minhash.hashvalues)
 

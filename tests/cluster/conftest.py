@@ -13,10 +13,6 @@ import pytest
 import redis
 
 REDIS_SERVER = shutil.which("redis-server")
-requires_redis = pytest.mark.skipif(
-    REDIS_SERVER is None,
-    reason="redis-server is not on PATH (CI installs the Debian package via .ci/run)",
-)
 
 
 def free_port() -> int:

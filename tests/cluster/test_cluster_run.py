@@ -17,7 +17,8 @@ import pytest
 import redis
 
 from newsspider.demo import DemoServer, demo_config_toml
-from tests.cluster.conftest import RedisProcess, requires_redis
+from tests.cluster.conftest import RedisProcess
+from tests.support.programs import requires_redis
 
 pytestmark = requires_redis
 

@@ -15,7 +15,7 @@ import pytest
 import redis
 
 from newsspider.demo import DemoServer
-from tests.cluster.conftest import RedisProcess, free_port, requires_redis
+from tests.cluster.conftest import RedisProcess, free_port
 from tests.cluster.test_cluster_run import (
     PER_SECTION,
     _article_requests,
@@ -25,6 +25,7 @@ from tests.cluster.test_cluster_run import (
     _start,
     _stored,
 )
+from tests.support.programs import requires_redis
 
 pytestmark = requires_redis
 EXPECTED = 3 * PER_SECTION

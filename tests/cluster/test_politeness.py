@@ -6,8 +6,8 @@ import subprocess
 import time
 
 from newsspider.demo import DemoServer, demo_config_toml
-from tests.cluster.conftest import requires_redis
 from tests.cluster.test_cluster_run import _cli, _enqueue
+from tests.support.programs import requires_redis
 
 pytestmark = requires_redis
 

@@ -17,7 +17,8 @@ from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, ItemQueue, LeaseQueue, reclaim_expired
 from newsspider.cluster.ratelimit import SharedRateLimit
 from newsspider.config import load_config
-from tests.cluster.conftest import RedisProcess, free_port, requires_redis
+from tests.cluster.conftest import RedisProcess, free_port
+from tests.support.programs import requires_redis
 
 pytestmark = requires_redis
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.demo import DemoServer, demo_config_toml
-from tests.cluster.conftest import requires_redis
+from tests.support.programs import requires_redis
 
 pytestmark = requires_redis
 SECTIONS = ("alpha", "beta", "gamma", "fa")
