@@ -29,20 +29,6 @@ def ensure_output_dir(out_dir: str | Path) -> Path:
     return path
 
 
-def check_output_dir(out_dir: str | Path) -> None:
-    """Fail now, creating nothing, when `ensure_output_dir` would fail later (e.g. before a
-    crawl whose feeds go there): the directory, or its nearest existing parent, must be a
-    writable directory."""
-    path = Path(out_dir).absolute()
-    existing = next(p for p in (path, *path.parents) if p.exists() or p == p.parent)
-    if existing != path and not existing.is_dir():
-        raise OutputDirError(f"{out_dir}: cannot create output directory: {existing} is a file")
-    if existing == path and not path.is_dir():
-        raise OutputDirError(f"{path}: is a file, not a directory: give --out a directory")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputDirError(f"{out_dir}: output directory is not writable")
-
-
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Replace `path` with `data` atomically unless it already holds those bytes.
 

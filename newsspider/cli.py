@@ -20,7 +20,8 @@ from newsspider import __version__
 from newsspider.commands import COMMAND_MODULES, COMMON_OPTIONS, DEFAULT_DB, Handler
 from newsspider.errors import NewsspiderError, Terminated
 
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_STATUSES = """exit statuses:
   0    success
@@ -28,7 +29,9 @@ EXIT_STATUSES = """exit statuses:
   2    bad configuration, usage or unknown site
   3    database or output error
   4    another run holds the database's lock
-  130  interrupted
+  5    cluster: Redis stayed unreachable (`enqueue --wait`)
+  130  interrupted (SIGINT, Ctrl-C)
+  143  terminated (SIGTERM)
   141  the reader of the output went away (e.g. `| head`)
 
 Start with `newsspider demo`; docs: README.md and docs/ in the repository."""
@@ -44,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsspiderError as exc:
         print(f"newsspider: error: {exc}", file=sys.stderr)
         return exc.exit_status
+    except Terminated:
+        print("newsspider: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("newsspider: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

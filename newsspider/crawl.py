@@ -120,10 +120,19 @@ class _Process(CrawlerProcess):
         reactor.callFromThread(self._stopping, signum)
 
     def _stopping(self, signum: int) -> None:
+        _STOPPED_BY.append(signum)
         name = signal_names.get(signum, str(signum))
         print(f"newsspider: {name}: stopping (again to stop at once)", file=sys.stderr, flush=True)
         for crawler in self.crawlers:
             drop_queued_requests(crawler)
+
+
+def stopped_by() -> int | None:
+    """The signal that stopped this process's crawl (SIGINT, SIGTERM), if one did."""
+    return _STOPPED_BY[0] if _STOPPED_BY else None
+
+
+_STOPPED_BY: list[int] = []
 
 
 def drop_queued_requests(crawler: Crawler) -> None:

@@ -10,7 +10,7 @@ class NewsspiderError(Exception):
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (`kill`, `systemctl stop`, `timeout`), handled as Ctrl-C is: exit status 130."""
+    """SIGTERM (`kill`, `systemctl stop`, `timeout`), handled as Ctrl-C is; exit status 143."""
 
 
 class ConfigError(NewsspiderError):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsspider.commands import port_number
-from newsspider.commands.crawl import crawl
+from newsspider.commands.crawl import crawl_options, print_results
 from newsspider.commands.export import export
 from newsspider.config import load_config
 from newsspider.errors import OutputError
@@ -61,6 +61,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from newsspider.usecases import crawl
+
     workdir = Path(args.dir)
     if args.serve:
         return serve_only(args.port, workdir / "feeds")
@@ -76,7 +78,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _forget_other_port(config_path, Path(db), server.base_url)
         _write(config_path, demo_toml(server.base_url))
         config = load_config(config_path)
-        status = crawl(config, [], db, args)
+        results = crawl(config, [], db, crawl_options(args))
+        status = print_results(results, db, quiet=args.quiet)
         export(config, db, out, None, quiet=args.quiet)
     query = "select site, news_id, published, title from articles order by published desc limit 5"
     print(f"config:   {config_path.resolve()}")
