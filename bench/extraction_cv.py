@@ -1,0 +1,73 @@
+"""The settings grids that bench/extraction.py cross-validates, and per-page records for them.
+
+Body: every candidate extraction of a page is computed once, then each ensemble configuration
+of the grid combines them (cheap), so the whole grid is scored from one extraction pass.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from itertools import product
+from typing import Any
+
+from trafilatura.utils import load_html
+
+from newsspider.extract.body import _hints, assemble
+from newsspider.extract.candidates import EXTRACTORS, gather
+from newsspider.extract.ensemble import EnsembleConfig
+from newsspider.extract.metadata import extract_metadata
+
+VOTER_SETS = (
+    ("resiliparse",),
+    ("readability", "resiliparse"),
+    ("readability", "justext", "resiliparse"),
+)
+LINE_THRESHOLDS = (0.0, 0.25, 0.5)
+PAGE_MARGINS = (1.0, 0.3, 0.2, 0.1)
+
+
+def body_grid() -> list[EnsembleConfig]:
+    """Simplest first: one extractor alone, then page votes, then line votes, more voters."""
+    grid = [EnsembleConfig(base, (), 0.0, 1.0) for base in ("precision", "recall")]
+    for base, voters, threshold, margin in product(
+        ("precision", "recall"), VOTER_SETS, LINE_THRESHOLDS, PAGE_MARGINS
+    ):
+        other = "recall" if base == "precision" else "precision"
+        if threshold or margin < 1.0:
+            grid.append(EnsembleConfig(base, (other, *voters), threshold, margin))
+    return grid
+
+
+def body_candidates(pages: list) -> tuple[list[tuple[dict, tuple]], dict[str, float]]:
+    """Per page, every extractor's blocks and the page hints; seconds spent per extractor."""
+    seconds = dict.fromkeys(EXTRACTORS, 0.0)
+    found = []
+    for _, url, html, _ in pages:
+        tree = load_html(html)
+        hints = _hints(tree, extract_metadata(tree, url))
+        candidates = {}
+        for name in EXTRACTORS:
+            start = time.perf_counter()
+            candidates.update(gather(tree, html, url, (name,)))
+            seconds[name] += time.perf_counter() - start
+        found.append((candidates, hints))
+    return found, seconds
+
+
+def body_records(
+    found: list[tuple[dict, tuple]], grid: list[EnsembleConfig], truths: list[str], counts: Callable
+) -> dict[EnsembleConfig, list[Any]]:
+    """Per configuration, the benchmark's per-page (TP, FP, FN) of its combined text."""
+    records = {}
+    for config in grid:
+        texts = [assemble(candidates, hints, config) for candidates, hints in found]
+        records[config] = [
+            counts(body.text if body else "", truth)
+            for body, truth in zip(texts, truths, strict=True)
+        ]
+    return records
+
+
+def config_cost(config: EnsembleConfig, seconds: dict[str, float]) -> float:
+    return sum(seconds[name] for name in config.extractors)
