@@ -28,11 +28,18 @@ import trafilatura.meta
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crossval import cross_validate, fixed
-from extraction_cv import body_candidates, body_grid, body_records
+from extraction_cv import (
+    body_candidates,
+    body_grid,
+    body_records,
+    date_grid,
+    date_records,
+    date_signals,
+)
 
 from newsspider.extract.body import extract_body
 from newsspider.extract.ensemble import DEFAULT
-from newsspider.extract.pubdate import find_published
+from newsspider.extract.pubdate import DEFAULT_RULE, DateRule, find_published
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 TOKEN = re.compile(r"\w+")
@@ -169,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     days = timed_outputs(dates, {"htmldate": htmldate_day, "chain": chain_day})
     figures["date"]["htmldate"], _ = score_dates(dates, *days["htmldate"])
     figures["date"]["chain"], date_rows = score_dates(dates, *days["chain"])
-    figures["cv"] = {"body": body_cv(aeb, bodies["trafilatura"][0], args.folds)}
+    figures["cv"] = {
+        "body": body_cv(aeb, bodies["trafilatura"][0], args.folds),
+        "date": date_cv(dates, days["htmldate"][0], args.folds),
+    }
     base, ours = figures["body"]["trafilatura"], figures["body"]["chain"]
     figures["body"]["speed_ratio"] = round(ours["pages_per_s"] / base["pages_per_s"], 3)
     if args.json:
@@ -200,6 +210,24 @@ def body_cv(pages: list, trafilatura_texts: list[str], k: int) -> dict[str, Any]
         "trafilatura default": fixed(plain, k, f1),
         "seconds": {name: round(value, 2) for name, value in seconds.items()},
     }
+
+
+def date_cv(pages: list, htmldate_found: list, k: int) -> dict[str, Any]:
+    """K-fold day accuracy: the date rule tuned on k-1 folds against fixed methods."""
+    expected = [page[3] for page in pages]
+    records = date_records(date_signals(pages), date_grid(), expected)
+    plain = [(d[:10] if d else None) == w for d, w in zip(htmldate_found, expected, strict=True)]
+    old = DateRule(zone_from_language=True, url_day_over_utc=True, vote=False)
+    return {
+        "tuned rule": cross_validate(records, k, accuracy),
+        "shipped rule": fixed(records[DEFAULT_RULE], k, accuracy),
+        "previous rules": fixed(records[old], k, accuracy),
+        "htmldate extensive": fixed(plain, k, accuracy),
+    }
+
+
+def accuracy(right: list) -> float:
+    return sum(right) / len(right)
 
 
 def print_cv(cv: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from newsspider.extract.body import _hints, assemble
 from newsspider.extract.candidates import EXTRACTORS, gather
 from newsspider.extract.ensemble import EnsembleConfig
 from newsspider.extract.metadata import extract_metadata
+from newsspider.extract.pubdate import DateRule, decide, htmldate_day, parse_date, url_date
 
 VOTER_SETS = (
     ("resiliparse",),
@@ -71,3 +72,33 @@ def body_records(
 
 def config_cost(config: EnsembleConfig, seconds: dict[str, float]) -> float:
     return sum(seconds[name] for name in config.extractors)
+
+
+def date_signals(pages: list) -> list[tuple]:
+    """Per page: metadata date, language tag, URL day, htmldate's answer (computed once)."""
+    signals = []
+    for _, url, html, _ in pages:
+        metadata = extract_metadata(load_html(html), url)
+        stated = parse_date(metadata.get("published"))
+        in_url = url_date(url)
+        html_day = htmldate_day(html, None if in_url else url)
+        signals.append((stated, metadata.get("language"), in_url, html_day))
+    return signals
+
+
+def date_grid() -> list[DateRule]:
+    return [DateRule(*flags) for flags in product((False, True), repeat=4)]
+
+
+def date_records(signals: list[tuple], grid: list[DateRule], expected: list) -> dict:
+    """Per rule, whether each page's day (as the page states it) is the expected one."""
+    records = {}
+    for rule in grid:
+        found = [
+            decide(stated, language, in_url, lambda html_day=html_day: html_day, rule)
+            for stated, language, in_url, html_day in signals
+        ]
+        records[rule] = [
+            (day[:10] if day else None) == want for day, want in zip(found, expected, strict=True)
+        ]
+    return records
