@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_offset
+from email.utils import parsedate_to_datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
 
@@ -348,3 +349,24 @@ def to_iso_utc(moment: datetime) -> str:
         raise ValueError("moment must be timezone-aware")
     utc = moment.astimezone(UTC)
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc:%H:%M:%S}Z"
+
+
+def to_iso_local(moment: datetime, raw: str | None, timezone: str) -> str:
+    """ISO 8601 to the second in the offset `raw` states (ISO or RFC 822), else in `timezone`:
+    the moment as the publisher wrote it, so its date part is the day the page states."""
+    if moment.utcoffset() is None:
+        raise ValueError("moment must be timezone-aware")
+    zone = _stated_zone(raw) or ZoneInfo(timezone)
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _stated_zone(raw: str | None) -> tzinfo | None:
+    text = (raw or "").strip()[:MAX_INPUT_CHARS]
+    try:
+        stated = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            stated = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return stated.tzinfo if stated.utcoffset() is not None else None
