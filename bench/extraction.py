@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
 import sys
 import time
@@ -35,6 +36,7 @@ from extraction_cv import (
     date_grid,
     date_records,
     date_signals,
+    run_batch,
 )
 
 from newsspider.extract.body import extract_body
@@ -161,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst body pages")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (K)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="extract --jobs")
     args = parser.parse_args(argv)
     aeb, dates = load_aeb(args.eval / "aeb"), load_dates(args.eval / "dates")
     if args.limit:
@@ -180,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "body": body_cv(aeb, bodies["trafilatura"][0], args.folds),
         "date": date_cv(dates, days["htmldate"][0], args.folds),
     }
+    figures["batch"] = batch_figures(args.eval, aeb, dates, args.jobs)
     base, ours = figures["body"]["trafilatura"], figures["body"]["chain"]
     figures["body"]["speed_ratio"] = round(ours["pages_per_s"] / base["pages_per_s"], 3)
     if args.json:
@@ -187,6 +191,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print_report(figures, aeb, chain_counts, date_rows, args.worst)
     return 0
+
+
+def batch_figures(root: Path, aeb: list, dates: list, jobs: int) -> dict[str, Any]:
+    """`extract --batch --jobs N` on both corpora: body F1, day accuracy by `published_local`
+    (the day the page states) and by UTC `published`, and pages/s."""
+    gz = [(root / "aeb" / "html" / f"{page[0]}.html.gz", page[1]) for page in aeb]
+    results, seconds = run_batch(gz, jobs)
+    texts = [result.get("body_text") or "" for result in results]
+    scores = body_scores([page_counts(t, p[3]) for t, p in zip(texts, aeb, strict=True)])
+    found, _ = run_batch([(root / "dates" / "html" / page[0], page[1]) for page in dates], jobs)
+
+    def day_accuracy(field: str) -> float:
+        days = [(result.get(field) or "")[:10] or None for result in found]
+        return round(accuracy([d == p[3] for d, p in zip(days, dates, strict=True)]), 4)
+
+    return {
+        "jobs": jobs,
+        "body": scores,
+        "pages_per_s": round(len(aeb) / seconds, 2),
+        "date_local": day_accuracy("published_local"),
+        "date_utc": day_accuracy("published"),
+    }
 
 
 def f1(counts: list) -> float:
@@ -253,6 +279,16 @@ def print_report(figures: dict, aeb: list, counts: list, date_rows: list, worst:
             f"  {row['pages_per_s']:.1f} pages/s"
         )
     print(f"  speed ratio chain/trafilatura {figures['body']['speed_ratio']:.3f}")
+    batch = figures["batch"]
+    print(
+        f"  extract --batch --jobs {batch['jobs']}: F1 {batch['body']['f1']:.4f}"
+        f"  {batch['pages_per_s']:.1f} pages/s (process start included), ratio to trafilatura"
+        f" alone {batch['pages_per_s'] / figures['body']['trafilatura']['pages_per_s']:.3f}"
+    )
+    print(
+        f"  extract --batch dates: by published_local day {batch['date_local']:.4f},"
+        f" by UTC day {batch['date_utc']:.4f}"
+    )
     print_cv(figures["cv"])
     print(f"date ({figures['pages']['date']} pages)")
     for name in ("htmldate", "chain"):

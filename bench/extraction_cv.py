@@ -6,9 +6,14 @@ of the grid combines them (cheap), so the whole grid is scored from one extracti
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from itertools import product
+from pathlib import Path
 from typing import Any
 
 from trafilatura.utils import load_html
@@ -102,3 +107,19 @@ def date_records(signals: list[tuple], grid: list[DateRule], expected: list) -> 
             (day[:10] if day else None) == want for day, want in zip(found, expected, strict=True)
         ]
     return records
+
+
+def run_batch(paths_urls: list[tuple[Path, str]], jobs: int) -> tuple[list[dict], float]:
+    """`newsspider extract --batch` on the pages in place; its results and wall seconds
+    (process start included)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "pages.jsonl"
+        lines = (json.dumps({"path": str(path), "url": url}) for path, url in paths_urls)
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        command = [sys.executable, "-m", "newsspider.cli", "extract", "--batch", str(listing)]
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*command, "--jobs", str(jobs)], capture_output=True, text=True, check=True
+        )
+        elapsed = time.perf_counter() - start
+    return [json.loads(line) for line in done.stdout.splitlines()], elapsed

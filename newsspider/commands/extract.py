@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from newsspider.errors import UsageError
 from newsspider.extract.chain import extract_page
 from newsspider.extract.dates import parse_date, to_iso_local, to_iso_utc
 from newsspider.extract.encoding import decode_html
+from newsspider.extract.generic import warm_up
 
 OUTPUT_FIELDS = (
     "url",
@@ -99,7 +101,9 @@ def extract_batch(
     if jobs == 1 or len(entries) < 2:
         yield from map(work, entries)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(entries))) as pool:
+    warm_up()  # forked workers share the parent's loaded models
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), mp_context=fork) as pool:
         yield from pool.map(work, entries, chunksize=4)
 
 
