@@ -19,7 +19,7 @@ from twisted.internet.task import LoopingCall
 
 from newsspider.config import SiteConfig
 from newsspider.db import Database
-from newsspider.extract.dates import explain_date, to_iso_utc
+from newsspider.extract.dates import explain_date, to_iso_local, to_iso_utc
 from newsspider.extract.encoding import looks_mojibake
 from newsspider.extract.text import clean_body, clean_text
 
@@ -79,15 +79,17 @@ class NormalizePipeline(_CrawlerPipeline):
 
     def _normalize_date(self, adapter: ItemAdapter, site: SiteConfig | None) -> None:
         raw = adapter.get("published_raw")
+        adapter["published_local"] = None
         if not raw:
             adapter["published"] = None
             self.count("warnings/date_missing")
             return
         fetched = adapter.get("fetched_at")
         now = datetime.fromisoformat(fetched) if fetched else datetime.now(UTC)
+        zone = site.timezone if site else "UTC"
         moment, how = explain_date(
             raw,
-            timezone=site.timezone if site else "UTC",
+            timezone=zone,
             now=now,
             dayfirst=site.dayfirst if site else False,
         )
@@ -97,6 +99,7 @@ class NormalizePipeline(_CrawlerPipeline):
             logger.warning("date %r of %s not stored (%s)", raw, adapter.get("url"), how)
             return
         adapter["published"] = to_iso_utc(moment)
+        adapter["published_local"] = to_iso_local(moment, raw, zone)
 
 
 class ValidatePipeline(_CrawlerPipeline):
