@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crossval import cross_validate, fixed
 from extraction_cv import (
     body_candidates,
+    body_families,
     body_grid,
     body_records,
     date_grid,
@@ -40,7 +41,7 @@ from extraction_cv import (
 )
 
 from newsspider.extract.body import extract_body
-from newsspider.extract.ensemble import DEFAULT
+from newsspider.extract.ensemble import DEFAULT, PAGE_VOTE
 from newsspider.extract.pubdate import DEFAULT_RULE, DateRule, find_published
 
 DEFAULT_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -228,9 +229,14 @@ def body_cv(pages: list, trafilatura_texts: list[str], k: int) -> dict[str, Any]
     plain = [
         page_counts(text, truth) for text, truth in zip(trafilatura_texts, truths, strict=True)
     ]
+    tuned = {
+        f"tuned: {name}": cross_validate({c: records[c] for c in family}, k, f1)
+        for name, family in body_families(grid).items()
+    }
     return {
-        "tuned ensemble": cross_validate(records, k, f1),
-        "shipped ensemble": fixed(records[DEFAULT], k, f1),
+        **tuned,
+        "shipped (default)": fixed(records[DEFAULT], k, f1),
+        "page vote, margin 0.2 fixed": fixed(records[PAGE_VOTE], k, f1),
         "trafilatura precision alone": fixed(records[grid[0]], k, f1),
         "trafilatura recall alone": fixed(records[grid[1]], k, f1),
         "trafilatura default": fixed(plain, k, f1),

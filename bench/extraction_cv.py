@@ -20,17 +20,20 @@ from trafilatura.utils import load_html
 
 from newsspider.extract.body import _hints, assemble
 from newsspider.extract.candidates import EXTRACTORS, gather
-from newsspider.extract.ensemble import EnsembleConfig
+from newsspider.extract.ensemble import PAGE_VOTE, EnsembleConfig
 from newsspider.extract.metadata import extract_metadata
 from newsspider.extract.pubdate import DateRule, decide, htmldate_day, parse_date, url_date
 
+# Voters besides the base; "sibling" is the base's other trafilatura mode.
 VOTER_SETS = (
-    ("resiliparse",),
-    ("readability", "resiliparse"),
-    ("readability", "justext", "resiliparse"),
+    ("resiliparse", "readability"),
+    ("resiliparse", "readability", "justext"),
+    ("sibling", "resiliparse"),
+    ("sibling", "resiliparse", "readability"),
+    ("sibling", "resiliparse", "readability", "justext"),
 )
 LINE_THRESHOLDS = (0.0, 0.25, 0.5)
-PAGE_MARGINS = (1.0, 0.3, 0.2, 0.1)
+PAGE_MARGINS = (1.0, 0.3, 0.2, 0.1, 0.05)
 
 
 def body_grid() -> list[EnsembleConfig]:
@@ -39,10 +42,19 @@ def body_grid() -> list[EnsembleConfig]:
     for base, voters, threshold, margin in product(
         ("precision", "recall"), VOTER_SETS, LINE_THRESHOLDS, PAGE_MARGINS
     ):
-        other = "recall" if base == "precision" else "precision"
+        sibling = "recall" if base == "precision" else "precision"
+        named = tuple(sibling if name == "sibling" else name for name in voters)
         if threshold or margin < 1.0:
-            grid.append(EnsembleConfig(base, (other, *voters), threshold, margin))
+            grid.append(EnsembleConfig(base, named, threshold, margin))
     return grid
+
+
+def body_families(grid: list[EnsembleConfig]) -> dict[str, list[EnsembleConfig]]:
+    """Each vote tuned on its own, and everything at once, always with `precision alone`."""
+    alone = grid[0]
+    page = [c for c in grid if c.voters == PAGE_VOTE.voters and not c.line_threshold]
+    line = [c for c in grid if c.voters == PAGE_VOTE.voters and c.page_margin == 1.0]
+    return {"page vote": [alone, *page], "line vote": [alone, *line], "whole grid": grid}
 
 
 def body_candidates(pages: list) -> tuple[list[tuple[dict, tuple]], dict[str, float]]:

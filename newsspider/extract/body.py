@@ -12,12 +12,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import lxml.html
 from trafilatura.utils import load_html
 
-from newsspider.extract.candidates import Block, gather
+from newsspider.extract.candidates import Block, LazyCandidates
 from newsspider.extract.ensemble import DEFAULT, EnsembleConfig, combine
 from newsspider.extract.metadata import jsonld_articles
 
@@ -64,8 +65,10 @@ def extract_body(
     tree = tree if tree is not None else load_html(html)
     if tree is None:
         return None
-    hints = _hints(tree, metadata)
-    return assemble(gather(tree, html, url, config.extractors), hints, config)
+    title, summary, jsonld_body = _hints(tree, metadata)
+    clean = partial(clean_blocks, title=title, summary=summary)
+    candidates = LazyCandidates(tree, html, url, clean)
+    return _body(*combine(candidates, config), jsonld_body)
 
 
 def assemble(
@@ -73,11 +76,14 @@ def assemble(
     hints: tuple[str | None, str | None, str | None],
     config: EnsembleConfig = DEFAULT,
 ) -> Body | None:
-    """The body from the extractors' candidate blocks and the page's title, summary and
-    JSON-LD articleBody."""
+    """The body from every extractor's candidate blocks (computed beforehand, as the bench
+    does) and the page's title, summary and JSON-LD articleBody."""
     title, summary, jsonld_body = hints
     cleaned = {name: clean_blocks(blocks, title, summary) for name, blocks in candidates.items()}
-    blocks, source = combine(cleaned, config)
+    return _body(*combine(cleaned, config), jsonld_body)
+
+
+def _body(blocks: list[Block], source: str, jsonld_body: str | None) -> Body | None:
     text = "\n\n".join("\n".join(block.lines) for block in blocks)
     if jsonld_body and _word_count(jsonld_body) > JSONLD_MIN_RATIO * _word_count(text):
         return _jsonld_body(jsonld_body)

@@ -40,6 +40,19 @@ def gather(tree: Any, html: str, url: str | None, names: tuple[str, ...]) -> dic
     return {name: EXTRACTORS[name](tree, html, url) for name in names}
 
 
+class LazyCandidates(dict[str, list[Block]]):
+    """Each extractor's blocks, run the first time they are asked for."""
+
+    def __init__(self, tree: Any, html: str, url: str | None, clean: Callable) -> None:
+        super().__init__()
+        self._page = (tree, html, url)
+        self._clean = clean
+
+    def __missing__(self, name: str) -> list[Block]:
+        blocks = self[name] = self._clean(EXTRACTORS[name](*self._page))
+        return blocks
+
+
 def trafilatura_blocks(tree: Any, url: str | None, *, focus: str) -> list[Block]:
     """trafilatura's extraction ("precision" or "recall" focus) of a copy of the tree."""
     document = trafilatura.bare_extraction(
