@@ -28,7 +28,6 @@ from newsspider.errors import UsageError
 from newsspider.extract.chain import extract_page
 from newsspider.extract.dates import parse_date, to_iso_local, to_iso_utc
 from newsspider.extract.encoding import decode_html
-from newsspider.extract.generic import warm_up
 
 OUTPUT_FIELDS = (
     "url",
@@ -101,7 +100,6 @@ def extract_batch(
     if jobs == 1 or len(entries) < 2:
         yield from map(work, entries)
         return
-    warm_up()  # forked workers share the parent's loaded models
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), mp_context=fork) as pool:
         yield from pool.map(work, entries, chunksize=4)

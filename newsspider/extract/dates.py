@@ -281,9 +281,30 @@ def _fallback_candidates(
         yield parsed.astimezone(UTC), "dateparser"
 
 
+# ISO 8601 basic format (20200924T150434Z), as some JSON-LD writes it.
+_BASIC_ISO = re.compile(
+    r"(?<![0-9])[0-9]{8}t[0-9]{2}:?[0-9]{2}(?::?[0-9]{2}(?:[.,][0-9]{1,6})?)?"
+    r"(?:z|[+-][0-9]{2}:?[0-9]{2})?(?![0-9])"
+)
+
+
+def _basic_iso_candidates(text: str, zone: ZoneInfo) -> Iterator[Candidate]:
+    found = _BASIC_ISO.search(text)
+    if found is None:
+        return
+    try:
+        moment = datetime.fromisoformat(found[0].upper())
+    except ValueError:
+        yield None, "iso"
+        return
+    local = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    yield local.astimezone(UTC), "iso"
+
+
 def _hand_candidates(
     text: str, zone: ZoneInfo, now: datetime, dayfirst: bool
 ) -> Iterator[Candidate]:
+    yield from _basic_iso_candidates(text, zone)
     yield from _numeric_candidates(text, zone, dayfirst)
     yield from _named_candidates(text, zone)
     yield from _relative_candidates(text, zone, now)

@@ -14,7 +14,6 @@ from urllib.parse import urljoin
 import lxml.html
 import py3langid
 from lxml import etree
-from trafilatura.external import jt_stoplist_init
 from trafilatura.utils import load_html
 
 from newsspider.extract.body import extract_body
@@ -78,13 +77,6 @@ def _set_published(
         _set(article, "published_raw", raw, step)
     else:
         _set(article, "published_raw", found, "htmldate")
-
-
-def warm_up() -> None:
-    """Load the models the chain loads lazily (language identifier, jusText stop lists), e.g.
-    once before forking worker processes, so that each worker does not load its own."""
-    py3langid.classify("warm up")
-    jt_stoplist_init()
 
 
 def _apply_known(article: dict[str, Any], known: dict[str, Any]) -> None:
