@@ -166,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (K)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="extract --jobs")
     args = parser.parse_args(argv)
+    if not args.eval.is_dir():
+        parser.error(f"no evaluation pages at {args.eval} (../shared/eval); give --eval DIR")
     aeb, dates = load_aeb(args.eval / "aeb"), load_dates(args.eval / "dates")
     if args.limit:
         aeb, dates = aeb[: args.limit], dates[: args.limit]
