@@ -121,17 +121,31 @@ def date_records(signals: list[tuple], grid: list[DateRule], expected: list) -> 
     return records
 
 
-def run_batch(paths_urls: list[tuple[Path, str]], jobs: int) -> tuple[list[dict], float]:
-    """`newsspider extract --batch` on the pages in place; its results and wall seconds
-    (process start included; an empty list measures that start alone)."""
+# trafilatura alone over the same list, in one process, as a user would script it.
+TRAFILATURA_BATCH = """
+import gzip, json, sys, trafilatura
+for line in open(sys.argv[1], encoding="utf-8"):
+    entry = json.loads(line)
+    data = open(entry["path"], "rb").read()
+    html = gzip.decompress(data) if entry["path"].endswith(".gz") else data
+    print(json.dumps(trafilatura.extract(html, url=entry["url"])))
+"""
+
+
+def run_batch(
+    paths_urls: list[tuple[Path, str]], jobs: int, *, alone: bool = False
+) -> tuple[list, float]:
+    """`newsspider extract --batch --jobs N` (or, with `alone`, trafilatura alone in one
+    process) on the pages in place; its output lines and wall seconds, process start included."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "pages.jsonl"
         lines = (json.dumps({"path": str(path), "url": url}) for path, url in paths_urls)
         listing.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         command = [sys.executable, "-m", "newsspider.cli", "extract", "--batch", str(listing)]
+        command += ["--jobs", str(jobs)]
+        if alone:
+            command = [sys.executable, "-c", TRAFILATURA_BATCH, str(listing)]
         start = time.perf_counter()
-        done = subprocess.run(
-            [*command, "--jobs", str(jobs)], capture_output=True, text=True, check=True
-        )
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
         elapsed = time.perf_counter() - start
     return [json.loads(line) for line in done.stdout.splitlines()], elapsed

@@ -54,9 +54,9 @@ class LazyCandidates(dict[str, list[Block]]):
 
 
 def trafilatura_blocks(tree: Any, url: str | None, *, focus: str) -> list[Block]:
-    """trafilatura's extraction ("precision" or "recall" focus) of a copy of the tree."""
+    """trafilatura's extraction ("precision" or "recall" focus); it works on its own copy."""
     document = trafilatura.bare_extraction(
-        deepcopy(tree),
+        tree,
         url=url,
         favor_precision=focus == "precision",
         favor_recall=focus == "recall",

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import lxml.html
 from trafilatura.utils import load_html
 
 from newsspider.extract.body import extract_body
@@ -27,6 +28,14 @@ def test_every_candidate_extractor_finds_the_article_text():
         text = " ".join(line for block in blocks for line in block.lines)
         assert "open to cyclists and to the buses" in text, name
         assert "All rights reserved" not in text, name
+
+
+def test_extractors_leave_the_shared_tree_untouched():
+    html = (FIXTURES / "article_full.html").read_text(encoding="utf-8")
+    tree = load_html(html)
+    before = lxml.html.tostring(tree)
+    gather(tree, html, "https://news.example.org/city/b", tuple(EXTRACTORS))
+    assert lxml.html.tostring(tree) == before
 
 
 def test_page_vote_replaces_a_base_the_others_disagree_with():
