@@ -22,6 +22,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import py3langid
+
 from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
 from newsspider.config import SiteConfig
 from newsspider.errors import UsageError
@@ -100,6 +102,7 @@ def extract_batch(
     if jobs == 1 or len(entries) < 2:
         yield from map(work, entries)
         return
+    py3langid.classify("")  # load the language model once; forked workers share it
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), mp_context=fork) as pool:
         yield from pool.map(work, entries, chunksize=4)
