@@ -25,7 +25,9 @@ EXIT_STATUSES = """exit statuses:
   2    bad configuration, usage or unknown site
   3    database or output error
   4    another run holds the database's lock
-  130  interrupted
+  5    cluster: Redis stayed unreachable (`enqueue --wait`)
+  130  interrupted (SIGINT, Ctrl-C)
+  143  terminated (SIGTERM; cluster commands)
   141  the reader of the output went away (e.g. `| head`)
 
 Start with `newsspider demo`; docs: README.md and docs/ in the repository."""

@@ -37,6 +37,7 @@ from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost,
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from newsspider import stats
 from newsspider.browser import RenderTimeoutError
 from newsspider.extract.encoding import better_encoding
 from newsspider.guard import (
@@ -48,7 +49,6 @@ from newsspider.guard import (
 )
 
 logger = logging.getLogger(__name__)
-_PREFIX = "newsspider/"
 
 
 class RequestSkipped(IgnoreRequest):
@@ -102,8 +102,7 @@ SKIP_REASONS = frozenset({"offsite", "blocked_address"})
 
 
 def count(crawler: Crawler, key: str) -> None:
-    if crawler.stats is not None:
-        crawler.stats.inc_value(_PREFIX + key)
+    stats.inc(crawler.stats, key)
 
 
 class AddressGuardMiddleware:

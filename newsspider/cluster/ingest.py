@@ -1,9 +1,9 @@
 """`newsspider ingest`: the single writer, from the Redis item queue into SQLite and feeds.
 
-Ingest runs the very pipeline classes of a local crawl (Normalize, Validate, Store)
-outside Scrapy's engine: each item is rebuilt as an `Article`, passed through them with
-its site as the "spider", and upserted; a batch is committed, its articles published to
-the known sets, and only then acknowledged (see `ItemQueue`). A killed ingest replays
+Ingest runs the article path of a local crawl (`newsspider.articles.process`):
+each item is rebuilt as an `Article`, normalized for its site, validated and upserted;
+a batch is committed, its articles published to the known sets, and only then
+acknowledged (see `ItemQueue`). A killed ingest replays
 its unacknowledged batch on start; the `(site, news_id)` upsert makes the replay a no-op.
 """
 
@@ -16,22 +16,18 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
-from scrapy.settings import Settings
-from scrapy.statscollectors import StatsCollector
-
+from newsspider import articles, stats
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import ItemQueue
+from newsspider.cluster.rounds import RoundRecorder, add_counts
 from newsspider.config import Config
-from newsspider.db import Database
+from newsspider.db import Database, read
 from newsspider.items import Article
-from newsspider.pipelines import NormalizePipeline, StorePipeline, ValidatePipeline
+from newsspider.stats import Group, Outcome
 
 logger = logging.getLogger(__name__)
 _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
@@ -40,19 +36,7 @@ _RENEW_LOCK = (
     "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end"
 )
 SEED_CHUNK = 1000
-
-
-class _PipelineHost:
-    """What the pipelines need of a crawler: settings, stats, and the spider's site."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.spider = SimpleNamespace(site=None, name="ingest")
-        self.stats = StatsCollector(cast(Crawler, self))
-
-
-class IngestLockHeld(Exception):
-    """Another ingest holds the lock: there is one writer per cluster."""
+_COMMIT_SECONDS = 2.0
 
 
 class Ingester:
@@ -64,33 +48,36 @@ class Ingester:
         self.keys = Keys(options.key_prefix)
         self.server = connect(options.redis_url)
         self.queue = ItemQueue(self.server, self.keys.items, self.keys.processing)
-        settings = Settings({"NEWSSPIDER_DB": db_path, "NEWSSPIDER_COMMIT_ITEMS": 10**9})
-        self.host = _PipelineHost(settings)
-        crawler = cast(Crawler, self.host)
-        self.normalize = NormalizePipeline(crawler)
-        self.validate = ValidatePipeline(crawler)
-        self.store = StorePipeline(crawler)
+        self.db_path = db_path
+        self.db: Database | None = None
         self.token = uuid.uuid4().hex
         self.lock_ms = int(options.lease_timeout * 1000)
         self.outcomes: Counter[str] = Counter()
+        self.round_counts: dict[str, Counter[str]] = {}
+        self.rounds = RoundRecorder(self.server, self.keys, list(config.sites))
 
     # The single-writer lock ---------------------------------------------------
 
-    def acquire_lock(self, wait: bool = True) -> None:
-        """Take the ingest lock; a second ingest waits (a standby) or fails."""
+    def acquire_lock(self) -> None:
+        """Take the ingest lock; a second ingest waits as a standby: one writer per cluster."""
         announced = False
         while not self.server.set(self.keys.ingest_lock, self.token, nx=True, px=self.lock_ms):
-            if not wait:
-                raise IngestLockHeld(f"another ingest holds {self.keys.ingest_lock}")
             if not announced:
                 logger.warning("another ingest is running; waiting for %s", self.keys.ingest_lock)
                 announced = True
             time.sleep(1.0)
 
     def renew_lock(self) -> None:
+        """Keep the lock; take it again when Redis lost it (a restart, a long outage)."""
         renewed = self.server.eval(_RENEW_LOCK, 1, self.keys.ingest_lock, self.token, self.lock_ms)
-        if not renewed:
-            raise IngestLockHeld(f"lost {self.keys.ingest_lock} (was ingest paused too long?)")
+        if renewed:
+            return
+        logger.warning(
+            "%s was lost (Redis restarted, or was away longer than lease_timeout); taking it again",
+            self.keys.ingest_lock,
+        )
+        self.acquire_lock()
+        self.seed_known()  # a Redis restarted without persistence lost the known sets
 
     def release_lock(self) -> None:
         self.server.eval(_RENEW_LOCK, 1, self.keys.ingest_lock, self.token, 1)
@@ -100,7 +87,8 @@ class Ingester:
     def run(self, *, exit_when_idle: bool, on_idle: Callable[[int], None]) -> Counter[str]:
         """Ingest until stopped (or until the cluster is idle); `on_idle(changed)` exports."""
         self.acquire_lock()
-        self.store.open_spider()
+        self.db = db = Database(self.db_path)
+        db.batch_writes(10**9, _COMMIT_SECONDS)  # one transaction per batch, mostly
         try:
             self.seed_known()
             changed = self.ingest_batch(self.queue.unacknowledged())
@@ -110,13 +98,15 @@ class Ingester:
                 changed += self.ingest_batch(batch)
                 if batch:
                     continue
+                idle = exit_when_idle and self.cluster_idle()
+                changed += self.rounds.record(db)  # a finished round: the alarm feed
                 if changed:
                     on_idle(changed)
                     changed = 0
-                if exit_when_idle and self.cluster_idle():
+                if idle:
                     return self.outcomes
         finally:
-            self.store.close_spider()
+            db.close()
             self.release_lock()
 
     def ingest_batch(self, payloads: list[bytes]) -> int:
@@ -128,34 +118,31 @@ class Ingester:
             record = self.process(payload)
             if record is not None:
                 stored.append(record)
-        assert self.store.db is not None
-        self.store.db.commit()
+        assert self.db is not None
+        self.db.commit()
         self.publish_known(stored)
+        self.count_in_rounds()
         self.queue.ack()
-        return sum(1 for r in stored if r["outcome"] in ("new", "updated"))
+        return sum(1 for r in stored if r["outcome"] in (Outcome.NEW, Outcome.UPDATED))
 
     def process(self, payload: bytes) -> dict[str, Any] | None:
-        """One item through Normalize, Validate and Store; the stored fields, or None."""
+        """One item through the article path; the stored fields, or None."""
         article = self.rebuild(payload)
         if article is None:
             return None
-        self.host.spider.site = self.config.sites[article.site]
-        before = self.host.stats.get_stats().copy()
-        try:
-            item = self.store.process_item(
-                self.validate.process_item(self.normalize.process_item(article))
-            )
-        except DropItem as exc:
-            self.outcomes["dropped"] += 1
-            logger.info("dropped %s: %s", article.url, exc)
+        assert self.db is not None
+        fields = dataclasses.asdict(article)
+        result = articles.process(self.db, fields, self.config.sites[article.site])
+        self.outcomes[result.outcome] += 1
+        self.round_counts.setdefault(article.site, Counter()).update(_counts(result))
+        if result.outcome is Outcome.DROPPED:
+            logger.info("dropped %s: %s: %s", article.url, result.reason, result.detail)
             return None
-        outcome = _new_outcome(before, self.host.stats.get_stats())
-        self.outcomes[outcome] += 1
         return {
-            "site": item.site,
-            "news_id": item.news_id,
-            "urls": (item.url, item.canonical_url),
-            "outcome": outcome,
+            "site": fields["site"],
+            "news_id": fields["news_id"],
+            "urls": (fields["url"], fields["canonical_url"]),
+            "outcome": result.outcome,
         }
 
     def rebuild(self, payload: bytes) -> Article | None:
@@ -188,29 +175,44 @@ class Ingester:
 
     def seed_known(self) -> None:
         """Publish every stored article once, so workers skip what an earlier run stored."""
-        assert self.store.db is not None
-        rows = self.store.db.conn.execute("SELECT site, news_id, url, canonical_url FROM articles")
-        while chunk := rows.fetchmany(SEED_CHUNK):
+        assert self.db is not None
+        for chunk in read.stored_keys(self.db.conn, SEED_CHUNK):
             self.publish_known([{"site": s, "news_id": n, "urls": (u, c)} for s, n, u, c in chunk])
 
+    def count_in_rounds(self) -> None:
+        """Add the batch's outcomes per site to the sites' rounds (their crawl_runs rows)."""
+        counts, self.round_counts = self.round_counts, {}
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            for site, grown in counts.items():
+                add_counts(pipe, self.keys.round(site), grown)
+            pipe.execute()
+
+        if counts:
+            self.server.patiently(send)
+
     def cluster_idle(self) -> bool:
-        """Nothing queued, leased or waiting to be ingested, for any configured site."""
-        if len(self.queue):
-            return False
+        """Nothing queued, leased or waiting to be ingested, for any configured site.
+
+        Leases first: a worker pushes a request's article before it acknowledges it.
+        """
         for name in self.config.sites:
             if self.server.llen(self.keys.requests(name)) or self.server.zcard(
                 self.keys.leases(name)
             ):
                 return False
-        return True
+        return not len(self.queue)
 
 
-def _new_outcome(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """Which `newsspider/stored/<outcome>` counter the store step just raised."""
-    for key, value in after.items():
-        if key.startswith("newsspider/stored/") and value != before.get(key):
-            return key.removeprefix("newsspider/stored/")
-    return "unknown"
+def _counts(result: articles.Result) -> Counter[str]:
+    """One article's counters, named as a crawl's stats name them (`crawl_runs` reads them)."""
+    counts = Counter(stats.full_name(stats.key(Group.WARNINGS, w)) for w in result.warnings)
+    if result.outcome is Outcome.DROPPED and result.reason is not None:
+        counts[stats.full_name(stats.key(Group.DROPPED, result.reason))] += 1
+    elif result.outcome is not Outcome.DROPPED:
+        counts[stats.full_name(stats.key(Group.STORED, result.outcome))] += 1
+    return counts
 
 
 def open_database(db_path: str) -> None:

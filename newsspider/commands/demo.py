@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsspider.commands import port_number
-from newsspider.commands.crawl import crawl
+from newsspider.commands.crawl import crawl_options, print_results
 from newsspider.commands.export import export
 from newsspider.config import load_config
 from newsspider.errors import OutputError
@@ -43,6 +43,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from newsspider.demo.config import demo_config_toml
+    from newsspider.usecases import crawl
 
     if args.serve:
         return serve_only(args.port or BUNDLED_PORT)
@@ -58,7 +59,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             demo_config_toml(server.base_url, sections=SECTIONS), encoding="utf-8"
         )
         config = load_config(config_path)
-        status = crawl(config, [], db, args)
+        results = crawl(config, [], db, crawl_options(args))
+        status = print_results(results, db, quiet=args.quiet)
         export(config, db, out, None, quiet=args.quiet)
     query = "select site, news_id, published, title from articles order by published desc limit 5"
     print(f"config:   {config_path.resolve()}")

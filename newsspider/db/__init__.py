@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from newsspider.db.schema import (
     ARTICLE_COLUMNS,
     CONTENT_FIELDS,
@@ -29,21 +27,14 @@ from newsspider.db.schema import (
     SCHEMA_VERSION,
     create_schema,
 )
-from newsspider.db.stories import assign_story
 from newsspider.errors import DatabaseError
 from newsspider.extract.text import search_form
+from newsspider.stats import Outcome
 
 BUSY_TIMEOUT_MS = 10_000
 _SHARED: dict[str, Database] = {}
 # A body shorter than this fraction of the stored one looks like an error page.
 SUSPECT_BODY_RATIO = 0.2
-
-
-class Outcome:
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    SUSPECT = "suspect"
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
@@ -62,6 +53,10 @@ class Database:
         self._pending = 0
         self._batch_started = 0.0
         self._users = 0
+        import sqlite_utils  # here: readers of newsspider.db never load it (it loads numpy)
+
+        import newsspider.db.stories  # noqa: F401 - the writer's MinHash code, loaded on open
+
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
@@ -173,7 +168,7 @@ class Database:
             return None
         return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
-    def upsert_article(self, record: Mapping[str, Any], now: str) -> str:
+    def upsert_article(self, record: Mapping[str, Any], now: str) -> Outcome:
         """Insert or update one article; return an `Outcome`.
 
         `record` holds the article fields (lists as Python lists). Unchanged
@@ -184,10 +179,8 @@ class Database:
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])
             if old is None:
-                story = assign_story(
-                    self.conn, row["site"], row["news_id"], row.get("body_text") or "", is_new=True
-                )
-                row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
+                story = self._assign_story(row, is_new=True)
+                row.update(first_seen=now, updated=None, story_id=story)
                 row["search_text"] = _search_text(row)
                 self._insert("articles", row)
                 return Outcome.NEW
@@ -200,10 +193,17 @@ class Database:
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
             row["search_text"] = _search_text(row)
             self._update_article(row)
-            if old["body_text"] != row.get("body_text"):
-                body = row.get("body_text") or ""
-                assign_story(self.conn, row["site"], row["news_id"], body, is_new=False)
+            if any(old[name] != row.get(name) for name in ("body_text", "published")):
+                self._assign_story(row, is_new=False)  # writes the story it gives
             return Outcome.UPDATED
+
+    def _assign_story(self, row: Mapping[str, Any], *, is_new: bool) -> str:
+        from newsspider.db.stories import assign_story  # MinHash: numpy, for writers only
+
+        body = row.get("body_text") or ""
+        return assign_story(
+            self.conn, row["site"], row["news_id"], body, row.get("published"), is_new=is_new
+        )
 
     def _insert(self, table: str, row: Mapping[str, Any]) -> None:
         """Plain INSERT: the per-item hot path skips sqlite-utils' table introspection."""
@@ -275,10 +275,6 @@ def _search_text(row: Mapping[str, Any]) -> str | None:
     text = f"{row.get('title') or ''}\n{row.get('body_text') or ''}"
     indexed = search_form(text)
     return None if indexed == " ".join(text.split()).casefold() else indexed
-
-
-def _story_key(row: Mapping[str, Any]) -> str:
-    return f"{row['site']}:{row['news_id']}"
 
 
 def _looks_broken(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:

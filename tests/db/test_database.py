@@ -1,3 +1,4 @@
+import itertools
 import json
 import sqlite3
 
@@ -139,7 +140,8 @@ def test_syndicated_copy_on_another_site_shares_story_id(db):
     body = _seed_body()
     db.upsert_article(_article(body_text=body), now=T0)
     edited = "TEHRAN (Agency) -- " + body.replace("Jalalzadeh", "Jalal-zadeh").rsplit("\n\n", 1)[0]
-    db.upsert_article(_article(site="agency", news_id="77", body_text=edited), now=T1)
+    copy = _article(site="agency", news_id="77", body_text=edited, published=T1)  # later
+    db.upsert_article(copy, now=T1)
     other = " ".join(f"word{i} is about the weather in town number {i}." for i in range(60))
     db.upsert_article(_article(site="agency", news_id="78", body_text=other), now=T1)
     story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
@@ -161,12 +163,33 @@ def test_templated_articles_on_one_site_stay_separate_stories(db):
     full = "\n\n".join(paragraphs)
     db.upsert_article(_article(news_id="1", body_text=f"{shared}\n\n{ending}"), now=T0)
     db.upsert_article(_article(news_id="2", body_text=full), now=T0)
-    db.upsert_article(
-        _article(site="agency", news_id="3", body_text=f"{shared}\n\n{ending}"), now=T0
-    )
+    # Published after both: the copy on another site joins its closest earlier copy.
+    copy = _article(site="agency", news_id="3", body_text=f"{shared}\n\n{ending}", published=T1)
+    db.upsert_article(copy, now=T0)
     story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
     assert story["2"] == "mfa_en:2"  # similar (about 0.6) on the same site: another story
     assert story["3"] == "mfa_en:1"  # the same text on another site: the same story
+
+
+def test_stories_do_not_depend_on_the_order_articles_arrive_in(tmp_path):
+    """The same articles stored in every order give the same stories (cluster ingest)."""
+    body = _seed_body()
+    edited = "TEHRAN (Agency) -- " + body.replace("Jalalzadeh", "Jalal-zadeh").rsplit("\n\n", 1)[0]
+    trimmed = body.rsplit("\n\n", 3)[0]
+    articles = [
+        _article(site="c", news_id="3", body_text=trimmed, published=T1),
+        _article(site="b", news_id="2", body_text=edited, published=T1),
+        _article(site="a", news_id="1", body_text=body, published="2025-10-28T05:00:00Z"),
+        _article(site="d", news_id="4", body_text="Short and unrelated.", published=T0),
+    ]
+    seen = set()
+    for order in itertools.permutations(articles):
+        database = Database(tmp_path / f"{len(seen)}-{id(order)}.db")
+        for record in order:
+            database.upsert_article(record, now=T1)
+        seen.add(tuple(sorted((r["news_id"], r["story_id"]) for r in database.db["articles"].rows)))
+        database.close()
+    assert seen == {(("1", "b:2"), ("2", "b:2"), ("3", "b:2"), ("4", "d:4"))}
 
 
 def test_one_news_id_reached_by_two_urls_is_one_unchanged_row(db):
