@@ -27,6 +27,7 @@ from newsspider.commands import (
     non_negative_float,
     port_number,
     positive_int,
+    process_count,
     seconds,
     timeout_seconds,
 )
@@ -35,8 +36,8 @@ from newsspider.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED = {0, 1, 2, 3, 4, 5, 130, 141, 143}  # newsspider --help, README "Exit statuses"
-CHECKED_TYPES = {positive_int, port_number, seconds, timeout_seconds, _duration, http_url,
-                 non_negative_float}  # fmt: skip
+CHECKED_TYPES = {positive_int, process_count, port_number, seconds, timeout_seconds, _duration,
+                 http_url, non_negative_float}  # fmt: skip
 BAD_NUMBERS = ["abc", "", "-1", "0x10", "1e400", "nan", "inf", str(MAX_COUNT + 1), "9" * 40]
 GOOD_CONFIG = """
 [sites.a]
