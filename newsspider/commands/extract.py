@@ -2,15 +2,17 @@
 
 For a user debugging a site (`extract page.html --url URL --site NAME`) and for
 benchmarks (`extract --batch pages.jsonl`: one JSON line per input line, in
-order, in one process). A page that cannot be read yields a line with `error`
-and the batch goes on. The fields are what a crawl would store (`newsspider.pages`);
-a page a crawl would drop says why in `dropped`. No Scrapy here.
+order, pages spread over `--jobs` worker processes). A page that cannot be read
+yields a line with `error` and the batch goes on. The fields are what a crawl
+would store (`newsspider.pages`); a page a crawl would drop says why in
+`dropped`. No Scrapy here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -35,11 +37,20 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         metavar="LIST.jsonl",
         help='read lines {"path": ..., "url": ...}; print one JSON line per input line',
     )
+    command.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes for --batch (default: the number of cores)",
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     if bool(args.path) == bool(args.batch):
         raise UsageError("extract: give either PATH or --batch LIST.jsonl")
+    if args.jobs < 1:
+        raise UsageError("extract: --jobs must be at least 1")
     from newsspider.pages import extract_batch, extract_file  # the extraction stack
 
     site = load_selected_config(args).select([args.site])[0] if args.site else None
@@ -56,6 +67,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"extract: cannot read {args.batch}: {exc}") from None
     out = sys.stdout
-    for result in extract_batch(lines, site, now):
+    for result in extract_batch(lines, site, now, jobs=args.jobs):
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return EXIT_OK
