@@ -1,247 +1,165 @@
-"""`FeedServer`: the exported feed directory over HTTP, plus filtered feeds from the database.
+"""`FeedServer`: `FeedApp` on waitress, with timeouts, bounded threads and a graceful stop.
 
-`GET /<feed>.<format>` serves the exported file; with `?limit=`, `?q=` or `?since=` the
-feed is rebuilt from the database by the same builder and renderer as the files. Every
-response carries a strong ETag, Last-Modified, Cache-Control and Vary, and answers
-conditional requests with 304. Only plain file names directly inside the feed directory
-are ever opened, so no path can reach outside it.
+waitress reads every request fully on one event loop before a worker thread sees it, so a
+slow or silent client costs a socket and a small buffer, never a thread. On top of its idle
+timeout this adds a header timeout: a connection that has not sent a whole request head
+within `HEADER_TIMEOUT` seconds of its first byte is closed. `stop()` (safe in a signal
+handler) stops accepting, lets in-flight responses finish for up to `GRACE` seconds, then
+closes every connection.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from datetime import UTC, datetime
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
 from pathlib import Path
+from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from feeds.build import FeedBuilder
-from feeds.export import DEFAULT_LIMIT, INDEX_FILE
-from feeds.families import FeedSpec, feed_specs
-from feeds.formats import FORMATS, split_feed_file
-from feeds.http import (
-    CONTENT_TYPES,
-    Representation,
-    accepts_gzip,
-    gzipped,
-    http_date,
-    not_modified,
-)
-from feeds.query import open_readonly
-from feeds.selection import BadQueryError, fts_query
+from waitress import wasyncore
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+
+from feeds.app import FeedApp
 from newsspider.config import Config
-from newsspider.errors import NewsspiderError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("feeds.serve")
 
-MAX_LIMIT = 1000
-FILTERS = ("limit", "q", "since")
-# A file name directly in the feed directory: no separators, no leading dot (temp files).
-_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
-
-class HttpError(Exception):
-    """An answer other than 200: its status and a one-line message for the client."""
-
-    def __init__(self, status: HTTPStatus, message: str):
-        super().__init__(message)
-        self.status = status
+THREADS = 8  # worker threads: requests answered at once
+CONNECTION_LIMIT = 2000  # open connections; past it new ones wait in the listen backlog
+BACKLOG = 2048
+HEADER_TIMEOUT = 10  # seconds from a request's first byte to its complete head
+IDLE_TIMEOUT = 30  # seconds a connection may sit silent (keep-alive or mid-request)
+GRACE = 5.0  # seconds in-flight responses get after stop()
+_CHECK_EVERY = 1  # seconds between timeout sweeps
 
 
-class FeedServer(ThreadingHTTPServer):
-    """Serves `out_dir` and answers filtered feed requests from `db_path`."""
+class _Channel(HTTPChannel):
+    """A connection that remembers when its request began and says when a client left early."""
 
-    daemon_threads = True
+    head_started = 0.0
+    closed = False
 
-    def __init__(self, address: tuple[str, int], out_dir: Path, db_path: Path, config: Config):
-        super().__init__(address, FeedRequestHandler)
-        self.out_dir = out_dir.resolve()
-        self.db_path = db_path
-        self.config = config
-        self.specs: dict[str, FeedSpec] = {spec.name: spec for spec in feed_specs(config)}
-        self._files: dict[str, tuple[tuple[int, int], Representation]] = {}
-        self._lock = threading.Lock()
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.head_started = time.time()
+        return bool(super().received(data))
+
+    def handle_close(self) -> None:
+        if not self.closed and (self.requests or self.total_outbufs_len):
+            unsent = self.total_outbufs_len
+            log.info("%s: client disconnected, %d bytes unsent", self.addr[0], unsent)
+        self.closed = True
+        super().handle_close()
+
+
+class _Listener(TcpWSGIServer):
+    channel_class = _Channel
+
+    def maintenance(self, now: float) -> None:
+        super().maintenance(now)  # idle timeout
+        cutoff = now - HEADER_TIMEOUT
+        for channel in list(self.active_channels.values()):
+            head = channel.request
+            if head is not None and not head.headers_finished and channel.head_started < cutoff:
+                channel.will_close = True
+
+
+class FeedServer:
+    """A bound server: `serve_forever()` in one thread, `stop()` or `shutdown()` from any."""
+
+    def __init__(self, app: FeedApp, host: str, port: int, *, threads: int = THREADS):
+        self.app = app
+        self._map: dict[int, Any] = {}
+        adjustments = Adjustments(
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=CONNECTION_LIMIT,
+            backlog=BACKLOG,
+            channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=_CHECK_EVERY,
+            asyncore_use_poll=True,
+            log_socket_errors=False,  # a reset is a client leaving: one line, no traceback
+            ident="newsspider",
+        )
+        self._listener = _Listener(app, map=self._map, adj=adjustments)
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        return str(self._listener.effective_host), int(self._listener.effective_port)
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        host, port = self.server_address
+        return f"http://{host}:{port}/"
 
-    def representation(self, path: str, query: str) -> Representation:
-        """The response body for a request path and query string, or an `HttpError`."""
-        name = unquote(path).removeprefix("/") or INDEX_FILE
-        if not _FILE_NAME.fullmatch(name):
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: {path}")
-        if query:
-            return self._filtered(name, query)
-        return self._file(name)
+    @property
+    def out_dir(self) -> Path:
+        return self.app.out_dir
 
-    def _file(self, name: str) -> Representation:
-        path = self.out_dir / name
+    @property
+    def db_path(self) -> Path:
+        return self.app.db_path
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Answer requests until `stop()`, then drain and close (see the module docstring)."""
+        self._stopped.clear()
         try:
-            stat = path.stat()
-        except OSError:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name}") from None
-        if not path.is_file() or path.resolve().parent != self.out_dir:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name}")
-        key = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            cached = self._files.get(name)
-        if cached and cached[0] == key:
-            return cached[1]
-        found = Representation(
-            body=path.read_bytes(),
-            content_type=content_type(name),
-            last_modified=datetime.fromtimestamp(stat.st_mtime, UTC),
-        )
-        with self._lock:
-            self._files[name] = (key, found)
-        return found
-
-    def _filtered(self, name: str, query: str) -> Representation:
-        parts = split_feed_file(name)
-        if parts is None or parts[0] not in self.specs:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name} (filters need a feed)")
-        spec, suffix = self.specs[parts[0]], parts[1]
-        limit, match, since = parse_filters(query, self.config.feeds.limit or DEFAULT_LIMIT)
-        conn = open_readonly(self.db_path)
-        try:
-            selection = spec.selection.narrowed(match=match, since=since)
-            feed = FeedBuilder(conn, self.config).build(spec, limit, selection)
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
+            self._drain(time.monotonic() + GRACE)
         finally:
-            conn.close()
-        canonical = urlencode(sorted(parse_qs(query, keep_blank_values=True).items()), doseq=True)
-        body = FORMATS[suffix].render(feed, f"{name}?{canonical}")
-        return Representation(body, FORMATS[suffix].content_type, feed.updated)
+            self._close_all()
+            self._stopped.set()
 
+    def stop(self) -> None:
+        """Ask `serve_forever` to finish; returns at once (fit for a signal handler)."""
+        self._stopping.set()
 
-def parse_filters(query: str, default_limit: int) -> tuple[int, str | None, datetime | None]:
-    """`limit`, FTS expression and lower date bound from a query string; 400 when invalid."""
-    try:
-        values = parse_qs(query, keep_blank_values=True, strict_parsing=True)
-    except ValueError:
-        raise HttpError(HTTPStatus.BAD_REQUEST, "malformed query string") from None
-    for key, given in values.items():
-        if key not in FILTERS:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"unknown parameter {key!r} (use {FILTERS})")
-        if len(given) > 1:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"parameter {key!r} given more than once")
-    limit = _limit(values["limit"][0]) if "limit" in values else default_limit
-    match = None
-    if "q" in values:
-        try:
-            match = fts_query(values["q"][0])
-        except BadQueryError as exc:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"q: {exc}") from None
-    since = _since(values["since"][0]) if "since" in values else None
-    return limit, match, since
+    def shutdown(self) -> None:
+        """Stop and wait until `serve_forever` has returned."""
+        self.stop()
+        self._stopped.wait()
 
+    def server_close(self) -> None:
+        self._close_all()
 
-def _limit(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"limit: must be a whole number 1-{MAX_LIMIT}")
-    return int(text)
+    def _drain(self, deadline: float) -> None:
+        listener = self._listener
+        listener.accepting = False
+        listener.del_channel()
+        listener.socket.close()
+        while time.monotonic() < deadline:
+            busy = False
+            for channel in list(listener.active_channels.values()):
+                if channel.requests or channel.total_outbufs_len:
+                    busy = True
+                else:
+                    channel.will_close = True
+            if not busy:
+                return
+            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
 
+    def _close_all(self) -> None:
+        self._listener.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(self._map)
 
-def _since(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip().replace(" ", "+"))
-    except ValueError:
-        raise HttpError(
-            HTTPStatus.BAD_REQUEST, "since: must be an ISO 8601 date or date-time"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    def __enter__(self) -> FeedServer:
+        return self
 
-
-def content_type(file_name: str) -> str:
-    parts = split_feed_file(file_name)
-    if parts:
-        return FORMATS[parts[1]].content_type
-    extension = file_name.rpartition(".")[2].lower()
-    return CONTENT_TYPES.get(extension, "application/octet-stream")
-
-
-class FeedRequestHandler(BaseHTTPRequestHandler):
-    """GET and HEAD; never sends a traceback, logs one line per request."""
-
-    server: FeedServer
-    server_version = "newsspider"
-
-    def do_GET(self) -> None:
-        self._answer(send_body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(send_body=False)
-
-    def _answer(self, *, send_body: bool) -> None:
-        target = urlsplit(self.path)
-        try:
-            found = self.server.representation(target.path, target.query)
-        except HttpError as exc:
-            self._send_error(exc.status, str(exc), send_body)
-            return
-        except NewsspiderError as exc:
-            log.error("%s: %s", self.path, exc)
-            self._send_error(HTTPStatus.SERVICE_UNAVAILABLE, "feed database unavailable", send_body)
-            return
-        except Exception:
-            log.exception("%s: internal error", self.path)
-            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error", send_body)
-            return
-        self._send(found, send_body)
-
-    def _send(self, found: Representation, send_body: bool) -> None:
-        use_gzip = accepts_gzip(self.headers.get("Accept-Encoding"))
-        headers = {
-            "ETag": found.gzip_etag() if use_gzip else found.etag,
-            "Last-Modified": http_date(found.last_modified),
-            "Cache-Control": f"max-age={self.server.config.feeds.max_age}",
-            "Vary": "Accept-Encoding",
-        }
-        if not_modified(
-            found, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
-        ):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self._headers(headers)
-            return
-        body = gzipped(found.body) if use_gzip else found.body
-        self.send_response(HTTPStatus.OK)
-        headers["Content-Type"] = found.content_type
-        headers["Content-Length"] = str(len(body))
-        if use_gzip:
-            headers["Content-Encoding"] = "gzip"
-        self._headers(headers)
-        if send_body:
-            self.wfile.write(body)
-
-    def _send_error(self, status: HTTPStatus, message: str, send_body: bool) -> None:
-        body = (message + "\n").encode("utf-8")
-        self.send_response(status)
-        self._headers(
-            {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}
-        )
-        if send_body:
-            self.wfile.write(body)
-
-    def _headers(self, headers: dict[str, str]) -> None:
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        status = code.value if isinstance(code, HTTPStatus) else code
-        log.info('%s "%s" %s', self.client_address[0], self.requestline, status)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.client_address[0], format % args)
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.server_close()
 
 
 def make_server(
     out_dir: str | Path, db_path: str | Path, config: Config, host: str, port: int
 ) -> FeedServer:
     """A bound (not yet serving) server; port 0 picks a free port (see `.url`)."""
-    return FeedServer((host, port), Path(out_dir), Path(db_path), config)
+    return FeedServer(FeedApp(Path(out_dir), Path(db_path), config), host, port)

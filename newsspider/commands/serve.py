@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,13 +42,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not Path(args.out).is_dir():
         raise OutputError(f"{args.out}: no feed directory (run `newsspider export` first)")
     logging.basicConfig(level=log_level(args), format="%(asctime)s %(name)s %(message)s")
+    if not args.quiet:  # the access log is on by default (one INFO line per request)
+        logging.getLogger("feeds.serve").setLevel(logging.INFO)
     try:
         server = make_server(args.out, args.db, config, args.host, args.port)
     except OSError as exc:
         raise OutputError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
         ) from None
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: server.stop())
     print(f"serving {Path(args.out).resolve()} at {server.url} (Ctrl-C stops)", flush=True)
-    with server, contextlib.suppress(KeyboardInterrupt):
+    with server:
         server.serve_forever()
     return EXIT_OK

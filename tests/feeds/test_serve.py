@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,6 +17,10 @@ from feeds import export_feeds
 from feeds.serve import FeedServer, make_server
 from tests.feeds.conftest import BASE_URL, article, make_config
 
+COMBINED = (  # the combined log format
+    r"127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "
+    r'"[^"]*" \d{3} (\d+|-) "[^"]*" "[^"]*"'
+)
 CONFIG = make_config("a", "fa", max_age=123, families={"econ": {"kind": "category", "value": "x"}})
 
 
@@ -160,5 +165,7 @@ def test_each_request_is_logged_once(server, caplog):
         fetch(server, "/a.atom.xml")
         fetch(server, "/missing")
     lines = [r.getMessage() for r in caplog.records if r.name == "feeds.serve"]
-    assert len(lines) == 2 and lines[0].endswith('"GET /a.atom.xml HTTP/1.1" 200')
-    assert lines[1].endswith("404")
+    # The combined log format: the request line and status, then bytes, referer and agent.
+    assert len(lines) == 2 and '"GET /a.atom.xml HTTP/1.1" 200 ' in lines[0]
+    assert re.fullmatch(COMBINED, lines[0]) and lines[0].endswith(' "-" "-"')
+    assert re.fullmatch(COMBINED, lines[1]) and '" 404 ' in lines[1]
