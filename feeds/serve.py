@@ -1,165 +1,168 @@
-"""`FeedServer`: `FeedApp` on waitress, with timeouts, bounded threads and a graceful stop.
+"""`serve`: `FeedApp` on granian, a Rust HTTP server, with timeouts and a graceful stop.
 
-waitress reads every request fully on one event loop before a worker thread sees it, so a
-slow or silent client costs a socket and a small buffer, never a thread. On top of its idle
-timeout this adds a header timeout: a connection that has not sent a whole request head
-within `HEADER_TIMEOUT` seconds of its first byte is closed. `stop()` (safe in a signal
-handler) stops accepting, lets in-flight responses finish for up to `GRACE` seconds, then
-closes every connection.
+granian reads and writes every connection in Rust (hyper) and calls the WSGI application
+in a bounded pool of Python threads only once a whole request head has arrived, so a slow
+or silent client costs a socket, never a thread. A connection that has not sent a whole
+request head within `HEADER_TIMEOUT` seconds (the first request, or the next one on a
+kept-alive connection) is closed. SIGTERM or SIGINT stops accepting, lets in-flight
+responses finish for up to `GRACE` seconds, and exits 0. `ServerProcess` runs the same
+server in a child process, for tests, benchmarks and embedding.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import signal
+import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from waitress import wasyncore
-from waitress.adjustments import Adjustments
-from waitress.channel import HTTPChannel
-from waitress.server import TcpWSGIServer
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.server import Server
 
 from feeds.app import FeedApp
 from newsspider.config import Config
 
-log = logging.getLogger("feeds.serve")
-
-THREADS = 8  # worker threads: requests answered at once
-CONNECTION_LIMIT = 2000  # open connections; past it new ones wait in the listen backlog
-BACKLOG = 2048
-HEADER_TIMEOUT = 10  # seconds from a request's first byte to its complete head
-IDLE_TIMEOUT = 30  # seconds a connection may sit silent (keep-alive or mid-request)
-GRACE = 5.0  # seconds in-flight responses get after stop()
-_CHECK_EVERY = 1  # seconds between timeout sweeps
-
-
-class _Channel(HTTPChannel):
-    """A connection that remembers when its request began and says when a client left early."""
-
-    head_started = 0.0
-    closed = False
-
-    def received(self, data: bytes) -> bool:
-        if self.request is None and data:
-            self.head_started = time.time()
-        return bool(super().received(data))
-
-    def handle_close(self) -> None:
-        if not self.closed and (self.requests or self.total_outbufs_len):
-            unsent = self.total_outbufs_len
-            log.info("%s: client disconnected, %d bytes unsent", self.addr[0], unsent)
-        self.closed = True
-        super().handle_close()
+WORKERS = 1  # processes; each answers from its own threads
+THREADS = 8  # Python threads per worker answering requests
+CONNECTIONS = 4096  # a worker's open connections (granian's backpressure); more wait unaccepted
+BACKLOG = 2048  # connections the kernel queues before they are accepted
+HEADER_TIMEOUT = 10  # seconds to send a whole request head (also the keep-alive idle limit)
+GRACE = 5  # seconds in-flight responses get after SIGTERM
+# granian's own messages (start, stop, errors) go to stderr, beside the access log.
+GRANIAN_LOGGING = {
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "generic",
+        },
+        "access": {"class": "logging.NullHandler"},
+    },
+}
 
 
-class _Listener(TcpWSGIServer):
-    channel_class = _Channel
-
-    def maintenance(self, now: float) -> None:
-        super().maintenance(now)  # idle timeout
-        cutoff = now - HEADER_TIMEOUT
-        for channel in list(self.active_channels.values()):
-            head = channel.request
-            if head is not None and not head.headers_finished and channel.head_started < cutoff:
-                channel.will_close = True
+def check_port(host: str, port: int) -> int:
+    """`port`, or a free one for 0; raises OSError when the address cannot be listened on."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, port))
+        return int(probe.getsockname()[1])
 
 
-class FeedServer:
-    """A bound server: `serve_forever()` in one thread, `stop()` or `shutdown()` from any."""
+def wait_until_listening(host: str, port: int, seconds: float = 30) -> bool:
+    """Whether a connection to `host:port` succeeds within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
-    def __init__(self, app: FeedApp, host: str, port: int, *, threads: int = THREADS):
-        self.app = app
-        self._map: dict[int, Any] = {}
-        adjustments = Adjustments(
-            host=host,
-            port=port,
-            threads=threads,
-            connection_limit=CONNECTION_LIMIT,
-            backlog=BACKLOG,
-            channel_timeout=IDLE_TIMEOUT,
-            cleanup_interval=_CHECK_EVERY,
-            asyncore_use_poll=True,
-            log_socket_errors=False,  # a reset is a client leaving: one line, no traceback
-            ident="newsspider",
-        )
-        self._listener = _Listener(app, map=self._map, adj=adjustments)
-        self._stopping = threading.Event()
-        self._stopped = threading.Event()
 
-    @property
-    def server_address(self) -> tuple[str, int]:
-        return str(self._listener.effective_host), int(self._listener.effective_port)
+def serve(
+    app: Callable[[], Any],
+    host: str,
+    port: int,
+    *,
+    workers: int = WORKERS,
+    on_ready: Callable[[], object] | None = None,
+) -> None:
+    """Serve the WSGI application `app()` builds (in each worker) until SIGTERM or SIGINT.
+
+    `on_ready` is called (from another thread) once the port accepts connections.
+    """
+    if on_ready is not None:
+        ready = on_ready
+        threading.Thread(
+            target=lambda: wait_until_listening(host, port) and ready(), daemon=True
+        ).start()
+    server = Server(
+        "newsspider.feeds",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=THREADS,
+        backpressure=CONNECTIONS,
+        backlog=BACKLOG,
+        http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT * 1000),
+        websockets=False,
+        log_dictconfig=GRANIAN_LOGGING,
+        log_level=_granian_level(),
+        workers_kill_timeout=GRACE,
+        respawn_failed_workers=True,
+    )
+    server.serve(target_loader=app, wrap_loader=False)
+
+
+def _granian_level() -> Any:
+    from granian.log import LogLevels
+
+    quiet = logging.getLogger().getEffectiveLevel() > logging.WARNING
+    return LogLevels.error if quiet else LogLevels.warning
+
+
+def feed_app(out_dir: str | Path, db_path: str | Path, config: Config) -> Callable[[], FeedApp]:
+    """The loader `serve` calls in each worker."""
+    return lambda: FeedApp(Path(out_dir), Path(db_path), config)
+
+
+class ServerProcess:
+    """`serve(app)` in a forked child, logging to `log_file`; `stop()` sends SIGTERM."""
+
+    def __init__(
+        self,
+        app: Callable[[], Any],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_file: Path | None = None,
+    ):
+        self.server_address = (host, check_port(host, port))
+        context = multiprocessing.get_context("fork")
+        target = (app, *self.server_address, log_file)
+        self.process = context.Process(target=_child, args=target)
+        self.process.start()
+        if not wait_until_listening(*self.server_address):
+            self.stop()
+            raise RuntimeError(f"feed server did not start on {self.url}")
 
     @property
     def url(self) -> str:
         host, port = self.server_address
         return f"http://{host}:{port}/"
 
-    @property
-    def out_dir(self) -> Path:
-        return self.app.out_dir
+    def stop(self, timeout: float = GRACE + 5) -> int | None:
+        """SIGTERM, then wait; SIGKILL if it overstays. The exit status."""
+        if self.process.is_alive() and self.process.pid:
+            os.kill(self.process.pid, signal.SIGTERM)
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        return self.process.exitcode
 
-    @property
-    def db_path(self) -> Path:
-        return self.app.db_path
-
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        """Answer requests until `stop()`, then drain and close (see the module docstring)."""
-        self._stopped.clear()
-        try:
-            while not self._stopping.is_set():
-                wasyncore.loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
-            self._drain(time.monotonic() + GRACE)
-        finally:
-            self._close_all()
-            self._stopped.set()
-
-    def stop(self) -> None:
-        """Ask `serve_forever` to finish; returns at once (fit for a signal handler)."""
-        self._stopping.set()
-
-    def shutdown(self) -> None:
-        """Stop and wait until `serve_forever` has returned."""
-        self.stop()
-        self._stopped.wait()
-
-    def server_close(self) -> None:
-        self._close_all()
-
-    def _drain(self, deadline: float) -> None:
-        listener = self._listener
-        listener.accepting = False
-        listener.del_channel()
-        listener.socket.close()
-        while time.monotonic() < deadline:
-            busy = False
-            for channel in list(listener.active_channels.values()):
-                if channel.requests or channel.total_outbufs_len:
-                    busy = True
-                else:
-                    channel.will_close = True
-            if not busy:
-                return
-            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
-
-    def _close_all(self) -> None:
-        self._listener.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-        wasyncore.close_all(self._map)
-
-    def __enter__(self) -> FeedServer:
+    def __enter__(self) -> ServerProcess:
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.server_close()
+        self.stop()
 
 
-def make_server(
-    out_dir: str | Path, db_path: str | Path, config: Config, host: str, port: int
-) -> FeedServer:
-    """A bound (not yet serving) server; port 0 picks a free port (see `.url`)."""
-    return FeedServer(FeedApp(Path(out_dir), Path(db_path), config), host, port)
+def _child(app: Callable[[], Any], host: str, port: int, log_file: Path | None) -> None:
+    if log_file is not None:
+        logging.basicConfig(
+            filename=log_file, level=logging.INFO, format="%(name)s %(message)s", force=True
+        )
+    serve(app, host, port)

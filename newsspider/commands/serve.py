@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from feeds.serve import make_server
+    from feeds.serve import check_port, feed_app, serve
 
     config = load_selected_config(args)
     if not Path(args.out).is_dir():
@@ -45,14 +44,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.quiet:  # the access log is on by default (one INFO line per request)
         logging.getLogger("feeds.serve").setLevel(logging.INFO)
     try:
-        server = make_server(args.out, args.db, config, args.host, args.port)
+        port = check_port(args.host, args.port)
     except OSError as exc:
         raise OutputError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
         ) from None
-    for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop_signal, lambda *_: server.stop())
-    print(f"serving {Path(args.out).resolve()} at {server.url} (Ctrl-C stops)", flush=True)
-    with server:
-        server.serve_forever()
+    url = f"http://{args.host}:{port}/"
+    announce = f"serving {Path(args.out).resolve()} at {url} (Ctrl-C stops)"
+    serve(
+        feed_app(args.out, args.db, config),
+        args.host,
+        port,
+        on_ready=lambda: print(announce, flush=True),
+    )
     return EXIT_OK
