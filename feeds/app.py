@@ -21,10 +21,11 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from feeds.build import FeedBuilder
-from feeds.export import DEFAULT_LIMIT, INDEX_FILE
+from feeds.export import DEFAULT_LIMIT, INDEX_FILE, site_title
 from feeds.families import FeedSpec, feed_specs
 from feeds.formats import FORMATS, split_feed_file
 from feeds.http import CONTENT_TYPES, Representation, accepts_gzip, http_date, not_modified
+from feeds.pages import PAGE_SUFFIX, render_page
 from feeds.query import open_readonly
 from feeds.selection import BadQueryError, fts_query
 from newsspider.config import Config
@@ -142,7 +143,8 @@ class FeedApp:
         return found
 
     def _filtered(self, name: str, query: str) -> Representation:
-        parts = split_feed_file(name)
+        stem = name.removesuffix("." + PAGE_SUFFIX)
+        parts = split_feed_file(name) or ((stem, PAGE_SUFFIX) if stem != name else None)
         if parts is None or parts[0] not in self.specs:
             raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name} (filters need a feed)")
         spec, suffix = self.specs[parts[0]], parts[1]
@@ -154,6 +156,9 @@ class FeedApp:
         finally:
             conn.close()
         canonical = urlencode(sorted(parse_qs(query, keep_blank_values=True).items()), doseq=True)
+        if suffix == PAGE_SUFFIX:
+            page = render_page(feed, f"{name}?{canonical}", site_title(self.config))
+            return Representation(page, CONTENT_TYPES[PAGE_SUFFIX], feed.updated)
         body = FORMATS[suffix].render(feed, f"{name}?{canonical}")
         return Representation(body, FORMATS[suffix].content_type, feed.updated)
 

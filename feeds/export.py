@@ -16,6 +16,7 @@ from feeds.errors import FeedNameClashError
 from feeds.families import COMBINED_FEED, feed_specs
 from feeds.formats import FORMATS
 from feeds.model import Feed
+from feeds.pages import page_name, render_page
 from feeds.query import open_readonly
 from feeds.text import plain_line
 from feeds.websub import ping_hub
@@ -50,7 +51,7 @@ def export_feeds(
     count = limit if limit is not None else (config.feeds.limit or DEFAULT_LIMIT)
     if count < 1:
         raise ValueError(f"limit must be at least 1, got {count}")
-    for reserved in (COMBINED_FEED, ALARM_FEED):
+    for reserved in (COMBINED_FEED, ALARM_FEED, INDEX_FILE.removesuffix(".html")):
         if reserved in config.sites:
             raise FeedNameClashError(
                 f"a site named {reserved!r} would overwrite the {reserved!r} feed; rename the site"
@@ -66,10 +67,11 @@ def export_feeds(
         conn.close()
     report = ExportReport(skipped=list(builder.skipped.values()))
     changed_feeds: list[str] = []
+    title = site_title(config)
     for feed in feeds:
         report.entries[feed.name] = len(feed.entries)
         changed_feeds.extend(_write_feed(out, feed, report))
-    title = plain_line(config.feeds.title) or COMBINED_FEED
+        _write(out / page_name(feed.name), render_page(feed, page_name(feed.name), title), report)
     labels = [(suffix, spec.label) for suffix, spec in FORMATS.items()]
     _write(out / OPML_FILE, render_opml(feeds, title), report)
     _write(out / INDEX_FILE, render_index(feeds, title, labels), report)
@@ -77,6 +79,11 @@ def export_feeds(
         report.ping_failures = ping_hub(config.feeds.websub_hub, changed_feeds)
         report.pinged = [url for url in changed_feeds if url not in report.ping_failures]
     return report
+
+
+def site_title(config: Config) -> str:
+    """The title of the whole feed site (index.html, OPML, every page)."""
+    return plain_line(config.feeds.title) or COMBINED_FEED
 
 
 def _write_feed(out: Path, feed: Feed, report: ExportReport) -> list[str]:
