@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -40,6 +40,8 @@ METHODS = ("GET", "HEAD")
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # Bytes a log line must not carry verbatim (quotes, backslashes, controls): escaped as \xNN.
 _UNSAFE_LOG = re.compile(r'["\\\x00-\x1f\x7f-\x9f]')
+
+CHUNK = 256 * 1024  # larger bodies go out in chunks of this size, so a client leaving is seen
 
 Headers = list[tuple[str, str]]
 StartResponse = Callable[[str, Headers], Any]
@@ -71,6 +73,8 @@ class FeedApp:
         start_response(f"{status.value} {status.phrase}", headers)
         sent = body if environ["REQUEST_METHOD"] != "HEAD" else b""
         log.info("%s", access_line(environ, target, status, len(sent)))
+        if len(sent) > CHUNK:
+            return ChunkedBody(sent, target, environ.get("REMOTE_ADDR") or "-")
         return [sent]
 
     def respond(self, environ: dict[str, Any], target: str) -> tuple[HTTPStatus, Headers, bytes]:
@@ -161,6 +165,26 @@ class FeedApp:
             return Representation(page, CONTENT_TYPES[PAGE_SUFFIX], feed.updated)
         body = FORMATS[suffix].render(feed, f"{name}?{canonical}")
         return Representation(body, FORMATS[suffix].content_type, feed.updated)
+
+
+class ChunkedBody:
+    """A large body in chunks; `close()` before the last one logs a disconnect in one line."""
+
+    def __init__(self, body: bytes, target: str, client: str):
+        self.body, self.target, self.client = body, target, client
+        self.sent = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self.body), CHUNK):
+            yield self.body[start : start + CHUNK]
+            self.sent = min(start + CHUNK, len(self.body))
+
+    def close(self) -> None:
+        if self.sent < len(self.body):
+            log.info(
+                '%s "%s": client disconnected after %d of %d bytes',
+                self.client, _log_safe(self.target), self.sent, len(self.body),
+            )  # fmt: skip
 
 
 def _error(
