@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 50
 OPML_FILE = "feeds.opml"
 INDEX_FILE = "index.html"
+INDEX_NAME = "index"  # no feed may have it: its page would be index.html
 
 __all__ = ["ExportReport", "Skipped", "export_feeds"]
 
@@ -51,16 +52,19 @@ def export_feeds(
     count = limit if limit is not None else (config.feeds.limit or DEFAULT_LIMIT)
     if count < 1:
         raise ValueError(f"limit must be at least 1, got {count}")
-    for reserved in (COMBINED_FEED, ALARM_FEED, INDEX_FILE.removesuffix(".html")):
+    for reserved in (COMBINED_FEED, ALARM_FEED):
         if reserved in config.sites:
             raise FeedNameClashError(
                 f"a site named {reserved!r} would overwrite the {reserved!r} feed; rename the site"
             )
+    specs = feed_specs(config)
+    if page_name(INDEX_NAME) in {page_name(spec.name) for spec in specs}:
+        raise FeedNameClashError(f"a feed named {INDEX_NAME!r} would overwrite {INDEX_FILE}")
     out = ensure_output_dir(out_dir)
     conn = open_readonly(db_path)
     try:
         builder = FeedBuilder(conn, config)
-        feeds = [builder.build(spec, count) for spec in feed_specs(config)]
+        feeds = [builder.build(spec, count) for spec in specs]
         if config.health.feed:
             feeds.append(alarm_feed(conn, config))
     finally:

@@ -178,6 +178,14 @@ def test_site_named_like_the_combined_feed_is_refused(make_db, tmp_path):
         export_feeds(db, tmp_path, config)
 
 
+def test_a_feed_named_index_is_refused_before_it_overwrites_index_html(make_db, tmp_path):
+    db = make_db(article("a", "1"))
+    config = make_config("a", families={"index": {"kind": "category", "value": "x"}})
+    with pytest.raises(FeedNameClashError, match=r"index\.html"):
+        export_feeds(db, tmp_path / "out", config)
+    assert not (tmp_path / "out").exists()
+
+
 def test_output_dir_under_a_file_is_a_named_error(make_db, tmp_path):
     db = make_db(article("a", "1"))
     blocker = tmp_path / "file"
