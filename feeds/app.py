@@ -26,9 +26,8 @@ from feeds.families import FeedSpec, feed_specs
 from feeds.formats import FORMATS, split_feed_file
 from feeds.http import CONTENT_TYPES, Representation, accepts_gzip, http_date, not_modified
 from feeds.pages import PAGE_SUFFIX, render_page
-from feeds.query import open_readonly
-from feeds.selection import BadQueryError, fts_query
 from newsspider.config import Config
+from newsspider.db.read import BadQueryError, fts_query, open_readonly
 from newsspider.errors import NewsspiderError
 
 log = logging.getLogger("feeds.serve")

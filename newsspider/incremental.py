@@ -16,11 +16,9 @@ connection, so a batch lost to a kill is fetched again by the next run.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urldefrag
 
@@ -30,13 +28,15 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newsspider import stats
 from newsspider.config import SiteConfig
+from newsspider.db import read
+from newsspider.errors import DatabaseError
 from newsspider.extract.ids import news_id_from_url
 from newsspider.extract.metadata import strip_tracking
-from newsspider.runlog import RUN_ID_STAT, STATUS_OK
+from newsspider.runlog import STATUS_OK
 
 logger = logging.getLogger(__name__)
-_PREFIX = "newsspider/"
 QUIET_PAGES = "newsspider_quiet_pages"  # request meta: listing pages in a row with nothing new
 REFRESH = "newsspider_refresh"  # request meta: a conditional re-fetch of a stored article
 
@@ -65,25 +65,14 @@ class KnownArticles:
 
         `run_id` is this crawl's own `crawl_runs` row, so the previous run is the one before.
         """
-        if not Path(db_path).exists():
-            return cls()
         cutoff = (now - timedelta(hours=refresh_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10)
         try:
-            rows = conn.execute(
-                "SELECT news_id, url, canonical_url, http_etag, http_last_modified, "
-                "published >= ?1 OR first_seen >= ?1 FROM articles WHERE site = ?2",
-                (cutoff, site),
-            ).fetchall()
-            previous = conn.execute(
-                "SELECT status FROM crawl_runs WHERE site = ? AND id < ? ORDER BY id DESC LIMIT 1",
-                (site, run_id if run_id is not None else 2**62),
-            ).fetchone()
-        except sqlite3.OperationalError:  # no schema yet
+            with read.reading(db_path) as conn:
+                rows = read.known_articles(conn, site, cutoff)
+                previous = read.previous_run_status(conn, site, run_id)
+        except DatabaseError:  # no database or no schema yet
             return cls()
-        finally:
-            conn.close()
-        known = cls(caught_up=previous is not None and previous[0] == STATUS_OK)
+        known = cls(caught_up=previous == STATUS_OK)
         for news_id, url, canonical, etag, modified, recent in rows:
             known.ids.add(news_id)
             known.urls.update(url_key(u) for u in (url, canonical) if u)
@@ -141,8 +130,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         site = self.site
         if site is not None:
-            stats = self.crawler.stats
-            run_id = stats.get_value(RUN_ID_STAT) if stats is not None else None
+            collector = self.crawler.stats
+            run_id = collector.get_value(stats.RUN_ID) if collector is not None else None
             self.known = KnownArticles.load(
                 self.db_path, site.name, site.refresh_hours, datetime.now(UTC), run_id
             )
@@ -208,5 +197,4 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         yield output
 
     def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(_PREFIX + key)
+        stats.inc(self.crawler.stats, key)

@@ -21,9 +21,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newsspider import stats
+
 SUMMARY_LOGGER = "newsspider.progress"
 REDRAW_SECONDS = 0.5
-_PREFIX = "newsspider/"
 logger = logging.getLogger(SUMMARY_LOGGER)
 
 
@@ -74,11 +75,11 @@ def install_log_handler(level: str, log_format: str, stream: TextIO | None = Non
     root.setLevel(min(numeric, logging.INFO))
 
 
-def site_counts(stats: dict[str, Any]) -> dict[str, int]:
+def site_counts(figures: dict[str, Any]) -> dict[str, int]:
     """Pages read, articles stored (new, updated, unchanged) and errors so far."""
 
     def value(key: str) -> int:
-        return int(stats.get(_PREFIX + key, 0))
+        return stats.value(figures, key)
 
     articles = sum(value(f"stored/{k}") for k in ("new", "updated", "unchanged"))
     pages = value("pages/listing") + value("pages/article") + value("pages/not_modified")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import ipaddress
 import json
 import re
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsspider.commands import EXIT_OK
-from newsspider.discovery import Fetcher, SiteGuess, discover
-from newsspider.settings import USER_AGENT
+
+if TYPE_CHECKING:
+    from newsspider.discovery import Fetcher, SiteGuess
 
 SAMPLE_URLS = 3
 
@@ -34,8 +37,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    from newsspider.discovery import Fetcher, discover
+    from newsspider.settings import USER_AGENT
+
     fetcher = Fetcher(USER_AGENT, timeout=args.timeout, delay=args.delay)
-    print(render_definition(discover(args.url, fetcher)), end="")
+    definition = render_definition(discover(args.url, fetcher))
+    print(definition + "".join(line + "\n" for line in _render_lines(args.url, fetcher)), end="")
     return EXIT_OK
 
 
@@ -74,6 +81,23 @@ def render_definition(guess: SiteGuess) -> str:
         lines.append("# no feed announced on the home page")
     lines += [f"# note: {note}" for note in found.notes]
     return "\n".join(lines) + "\n"
+
+
+def _render_lines(url: str, fetcher: Fetcher) -> list[str]:
+    """`render = "browser"` when the home page's text appears only once a browser renders it."""
+    if importlib.util.find_spec("playwright") is None:
+        return []
+    from newsspider.browser.render import render_advice
+    from newsspider.discovery import FetchError
+    from newsspider.settings import USER_AGENT
+
+    try:
+        fetched = fetcher.get(url).text
+    except FetchError:
+        return []
+    allow = tuple(re.findall(r"\"([0-9a-f.:]+/\d+)\"", "".join(_address_lines(url))))
+    why = render_advice(url, fetched, USER_AGENT, allow)
+    return [f'render = "browser"  # {why} (docs/browser.md)'] if why else []
 
 
 def _address_lines(url: str) -> list[str]:

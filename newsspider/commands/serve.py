@@ -35,7 +35,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from feeds.serve import check_port, feed_app, serve
+    from newsspider import outputs
 
     config = load_selected_config(args)
     if not Path(args.out).is_dir():
@@ -43,18 +43,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=log_level(args), format="%(asctime)s %(name)s %(message)s")
     if not args.quiet:  # the access log is on by default (one INFO line per request)
         logging.getLogger("feeds.serve").setLevel(logging.INFO)
+    where = Path(args.out).resolve()
+
+    def announce(url: str) -> None:
+        print(f"serving {where} at {url} (Ctrl-C stops)", flush=True)
+
     try:
-        port = check_port(args.host, args.port)
+        outputs.load().serve(args.out, args.db, config, args.host, args.port, announce)
     except OSError as exc:
         raise OutputError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
         ) from None
-    url = f"http://{args.host}:{port}/"
-    announce = f"serving {Path(args.out).resolve()} at {url} (Ctrl-C stops)"
-    serve(
-        feed_app(args.out, args.db, config),
-        args.host,
-        port,
-        on_ready=lambda: print(announce, flush=True),
-    )
     return EXIT_OK

@@ -24,6 +24,7 @@ from newsspider.config.checks import (
     TOP_LEVEL,
     check_networks,
     check_regex,
+    check_render,
     check_selector,
     check_types,
     check_urls,
@@ -36,6 +37,8 @@ from newsspider.config.model import (
     COMBINED_FEED_NAME,
     DEFAULT_CONFIG,
     FAMILY_KINDS,
+    LOCAL_CONFIG,
+    RENDER_MODES,
     SELECTOR_FIELDS,
     SITE_KINDS,
     Config,
@@ -51,6 +54,7 @@ __all__ = [
     "COMBINED_FEED_NAME",
     "DEFAULT_CONFIG",
     "FAMILY_KINDS",
+    "LOCAL_CONFIG",
     "SELECTOR_FIELDS",
     "SITE_KINDS",
     "Config",
@@ -139,6 +143,17 @@ def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
     return allowed, processes
 
 
+# Lists the site table holds that SiteConfig keeps as tuples (start_urls etc. are set below).
+_LIST_KEYS = (
+    "start_urls",
+    "allowed_domains",
+    "sitemaps",
+    "feeds",
+    "allow_addresses",
+    "block_resources",
+)
+
+
 def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
@@ -183,15 +198,14 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
             parse_duration(table["schedule"])
         except ValueError as exc:
             raise ConfigError(where, str(exc), site=name, key="schedule") from None
+    check_render(where, name, table, RENDER_MODES)
     selectors = table.get("selectors", {})
     for field_name, selector in selectors.items():
         check_selector(where, name, field_name, selector)
     domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
-    values = {
-        k: v
-        for k, v in table.items()
-        if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds", "allow_addresses")
-    }
+    values = {k: v for k, v in table.items() if k not in _LIST_KEYS}
+    if "block_resources" in table:
+        values["block_resources"] = tuple(table["block_resources"])
     site_allowed = check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
     return SiteConfig(
         name=name,

@@ -8,7 +8,11 @@ indexes, `article_labels`, failure reasons in `crawl_runs`; 3 incremental counts
 
 from __future__ import annotations
 
-import sqlite_utils
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils  # the writer's; readers never load it (it loads numpy)
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
@@ -81,11 +85,19 @@ RUN_COLUMNS: dict[str, type] = {
     "article_links": int,  # article links seen on listings, sitemaps and feeds, known or not
 }
 # Feeds list articles newest first by this key; the feed indexes below are built on it, and
-# a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
-NEWEST_FIRST_KEY = (
-    "COALESCE(julianday(published), julianday(first_seen)) DESC, "
-    "length(news_id) DESC, news_id DESC, site"
-)
+# a query uses them only when its ORDER BY spells the key exactly so (see db/selection.py).
+SORT_DATE = "COALESCE(julianday(published), julianday(first_seen))"
+_TIE_BREAK = "length(news_id) DESC, news_id DESC, site"
+NEWEST_FIRST_KEY = f"{SORT_DATE} DESC, {_TIE_BREAK}"
+LABEL_NEWEST_FIRST_KEY = f"sort_date DESC, {_TIE_BREAK}"  # article_labels' copy of the date
+_KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site|sort_date)\b")
+
+
+def qualified(key: str, table: str) -> str:
+    """A sort key's columns as `table.column` (an alias of articles or article_labels)."""
+    return _KEY_COLUMNS.sub(rf"{table}.\1", key)
+
+
 # Version 2: indexes that let one feed cost its own size, not the database's, and the
 # category/tag labels of every article as rows (kept by triggers, so writers need not care).
 _FEED_INDEXES = (
@@ -97,7 +109,7 @@ _FEED_INDEXES = (
     "site TEXT NOT NULL, news_id TEXT NOT NULL, sort_date REAL, "
     "PRIMARY KEY (kind, label, site, news_id)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS article_labels_newest ON article_labels (kind, label, "
-    "sort_date DESC, length(news_id) DESC, news_id DESC, site)",
+    f"{LABEL_NEWEST_FIRST_KEY})",
     "CREATE INDEX IF NOT EXISTS article_labels_article ON article_labels (site, news_id)",
 )
 
@@ -108,7 +120,7 @@ def _insert_labels(kind: str, column: str, source: str = "") -> str:
     return (
         "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id, sort_date) "
         f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id, "
-        f"COALESCE(julianday(new.published), julianday(new.first_seen)) FROM {source}"
+        f"{qualified(SORT_DATE, 'new')} FROM {source}"
         f"json_each(CASE WHEN json_valid(new.{column}) THEN new.{column} ELSE '[]' END) "
         "WHERE type = 'text' AND trim(value) != '';"
     )

@@ -83,9 +83,15 @@ class DemoServer:
     """
 
     def __init__(
-        self, articles_per_section: int = 16, seed: int = 1, edition: int = 1, port: int = 0
+        self,
+        articles_per_section: int = 16,
+        seed: int = 1,
+        edition: int = 1,
+        port: int = 0,
+        scripted: bool = False,
     ):
-        self.editions: dict[int, Edition] = build_editions(articles_per_section, seed)
+        """`scripted` adds the "js" section, built by JavaScript (docs/browser.md)."""
+        self.editions: dict[int, Edition] = build_editions(articles_per_section, seed, scripted)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.demo = self
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"

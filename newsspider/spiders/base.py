@@ -14,6 +14,8 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newsspider import stats
+from newsspider.browser import browser_settings
 from newsspider.config import SiteConfig
 from newsspider.extract.links import article_links, next_page
 from newsspider.extract.portal import parse_html
@@ -118,8 +120,7 @@ class SiteSpider(Spider):
         }
 
     def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsspider/{key}")
+        stats.inc(self.crawler.stats, key)
 
     def count_error(self, failure: Any) -> None:
         """Errback: a request that failed for good is counted by reason; the crawl goes on."""
@@ -142,6 +143,7 @@ def politeness_settings(site: SiteConfig) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": site.concurrency,
         "DOWNLOAD_TIMEOUT": site.timeout,
         **limit_settings(site),
+        **browser_settings(site),
     }
 
 

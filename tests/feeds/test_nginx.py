@@ -86,7 +86,7 @@ def front(make_db, tmp_path) -> Iterator[tuple[str, int, Path]]:
         (work / "nginx.conf").write_text(MAIN_CONF.format(user=user, tmp=work), encoding="utf-8")
         command = [str(NGINX), "-p", str(work), "-c", str(work / "nginx.conf"),
                    "-e", str(work / "error.log")]  # fmt: skip
-        nginx = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        nginx = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             if not wait_until_listening("127.0.0.1", port, seconds=10):
                 log = (work / "error.log").read_text(errors="replace")

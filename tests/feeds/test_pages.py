@@ -109,6 +109,7 @@ def test_the_search_form_is_answered_by_serve(exported, tmp_path):
         conn.request("GET", "/fa.html?q=" + quote("بودجه"))
         response = conn.getresponse()
         body = response.read()
+        conn.close()
     assert response.status == 200
     assert response.getheader("Content-Type") == "text/html; charset=utf-8"
     assert strict_errors(body) == []

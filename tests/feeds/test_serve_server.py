@@ -47,10 +47,19 @@ def served(exported, tmp_path) -> Iterator[ServerProcess]:
         yield server
 
 
+def request(address: tuple[str, int], method: str, path: str, **headers: str):
+    """One request on its own connection: the response (read) and its body."""
+    conn = http.client.HTTPConnection(*address, timeout=10)
+    try:
+        conn.request(method, path, body=b"x" if method == "POST" else None, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
 def test_other_methods_are_405_with_allow(served):
-    conn = http.client.HTTPConnection(*served.server_address, timeout=10)
-    conn.request("POST", "/a.atom.xml", body=b"x")
-    response = conn.getresponse()
+    response, _ = request(served.server_address, "POST", "/a.atom.xml")
     assert response.status == 405 and response.getheader("Allow") == "GET, HEAD"
 
 
@@ -60,6 +69,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(served):
         conn.request("GET", "/a.atom.xml")
         response = conn.getresponse()
         assert response.status == 200 and response.read()
+    conn.close()
     conn.close()
 
 
@@ -74,9 +84,7 @@ def test_a_silent_or_half_sent_request_head_is_closed_at_the_header_timeout(
             started = time.monotonic()
             assert b" 200 " not in slow.recv(1000)  # closed, with at most an error status
             assert time.monotonic() - started < 5
-        after = http.client.HTTPConnection(*server.server_address, timeout=10)
-        after.request("GET", "/")
-        assert after.getresponse().status == 200  # the server itself is unaffected
+        assert request(server.server_address, "GET", "/")[0].status == 200  # others unaffected
 
 
 def test_an_idle_kept_alive_connection_is_closed_at_the_timeout(exported, monkeypatch):
@@ -105,9 +113,11 @@ def test_a_client_leaving_mid_response_is_one_line_without_traceback(exported, t
             client.recv(1000)
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             client.close()  # a reset: the server's next send fails
-        ok = http.client.HTTPConnection(*server.server_address, timeout=10)
-        ok.request("GET", "/a.atom.xml")
-        assert ok.getresponse().status == 200
+        assert request(server.server_address, "GET", "/a.atom.xml")[0].status == 200
+        deadline = time.monotonic() + 10
+        while log_file.read_text().count("client disconnected") < 3:
+            assert time.monotonic() < deadline, "a disconnect was not logged"
+            time.sleep(0.05)
     log = log_file.read_text(encoding="utf-8")
     assert log.count('"GET /big.html HTTP/1.1" 200 20000000 ') == 3  # the access line
     left = [line for line in log.splitlines() if "client disconnected" in line]
@@ -120,10 +130,8 @@ def test_sigterm_lets_an_in_flight_response_finish(exported):
     answers: list[int] = []
 
     def ask() -> None:
-        conn = http.client.HTTPConnection(*server.server_address, timeout=10)
-        conn.request("GET", "/a.atom.xml")
-        response = conn.getresponse()
-        answers.append(response.status if response.read() else 0)
+        response, body = request(server.server_address, "GET", "/a.atom.xml")
+        answers.append(response.status if body else 0)
 
     client = threading.Thread(target=ask)
     client.start()
@@ -160,8 +168,10 @@ def test_sigterm_stops_serve_within_seconds_without_traceback(exported, tmp_path
         started = time.monotonic()
         server.send_signal(signal.SIGTERM)
         _, err = server.communicate(timeout=10)
+        idle.close()
     finally:
         server.kill()
+        server.wait()
     assert server.returncode == 0 and time.monotonic() - started < GRACE_BOUND
     assert '"GET /a.atom.xml HTTP/1.1" 200 ' in err and '"probe/1"' in err  # INFO by default
     assert "Traceback" not in err
