@@ -2,9 +2,10 @@
 
 Fills a database (bench/feeds.py's synthetic articles) at two sizes, exports the feeds,
 and starts both servers as child processes over the same files: the current one and the
-thread-per-connection stdlib server as it was before issue 16 (read from git at
-`--baseline`). Each answers a cached feed (gzip), a 304 and a `?q=` to 1 and 64 clients
-on keep-alive connections for `--seconds` each, first alone, then with `--slow` clients
+thread-per-connection stdlib server as it was before issue 16 (the whole tree at git
+revision `--baseline`, so its modules are as they were). Each answers a cached feed
+(gzip), a 304 and a `?q=` to 1 and 64 clients on keep-alive connections for `--seconds`
+each, first alone, then with `--slow` clients
 that open connections and trickle a header line every few seconds (reconnecting when the
 server drops them). Prints req/s and p99 per cell, the ratio of each figure with slow
 clients to the one without, the ratio of granian to the stdlib server, the servers'
@@ -18,9 +19,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import logging
 import multiprocessing
+import os
 import random
 import resource
 import subprocess
@@ -57,43 +58,52 @@ class Cell:
 # ---- the servers, each run as `bench/serve.py --run new|old` in a child process ----
 
 
-def run_server(kind: str, db: Path, out: Path, baseline: str) -> None:
+# The old server, run from the baseline's own tree (its modules as they were then).
+OLD_RUNNER = """
+import logging, sys
+from bench.feeds import config
+from feeds.serve import make_server
+logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
+out, db = sys.argv[1:3]
+server = make_server(out, db, config(), "127.0.0.1", 0)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+def run_server(db: Path, out: Path) -> None:
+    """`serve` as `newsspider serve` runs it, printing its port once it listens."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s %(message)s")
-    if kind == "new":
-        port = check_port(HOST, 0)
-        serve(feed_app(out, db, config()), HOST, port, on_ready=lambda: print(port, flush=True))
-        return
-    server = _old_module(baseline).make_server(out, db, config(), HOST, 0)
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    port = check_port(HOST, 0)
+    serve(feed_app(out, db, config()), HOST, port, on_ready=lambda: print(port, flush=True))
 
 
-def _old_module(rev: str):  # type: ignore[no-untyped-def]
-    source = subprocess.run(
-        ["git", "-C", str(REPO), "show", f"{rev}:feeds/serve.py"],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    path = Path(tempfile.mkdtemp()) / "old_serve.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("old_serve", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def old_tree(rev: str, into: Path) -> Path:
+    """The repository as it was at `rev`, unpacked into `into`."""
+    into.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
 class Child:
     """A server child process: its port, memory and thread count, its log."""
 
-    def __init__(self, kind: str, db: Path, out: Path, baseline: str, log_path: Path):
+    def __init__(self, command: list[str], log_path: Path, tree: Path = REPO):
         self.log_path = log_path
-        command = [sys.executable, __file__, "--run", kind, "--db", str(db), "--out", str(out),
-                   "--baseline", baseline]  # fmt: skip
+        self.log = log_path.open("w")
+        env = {**os.environ, "PYTHONPATH": str(tree)}
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=log_path.open("w"), text=True
+            command, stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=tree, env=env
         )
         assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
+        line = self.process.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise SystemExit(f"{command[:3]} did not start: see {log_path}")
+        self.port = int(line)
 
     def status(self) -> tuple[int, int]:
         """Resident memory (MiB) and threads of the server and its worker processes."""
@@ -115,6 +125,7 @@ class Child:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
         return self.log_path.read_text(errors="replace").count("Traceback")
 
 
@@ -317,25 +328,31 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="per cell (default 2)")
     parser.add_argument("--slow", type=int, default=1000, help="slow clients (default 1000)")
     parser.add_argument("--baseline", default=BASELINE, help="git revision of the old server")
-    parser.add_argument("--run", choices=("new", "old"), help=argparse.SUPPRESS)
+    parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        run_server(args.run, args.db, args.out, args.baseline)
+        run_server(args.db, args.out)
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * args.slow + 1024)), hard))
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         db, out, previous = Path(tmp) / "bench.db", Path(tmp) / "out", 0
+        old = old_tree(args.baseline, Path(tmp) / "baseline")
         for size in dict.fromkeys((args.small, args.large)):
             fill(db, previous, size, rng)
             previous = size
             export_feeds(db, out, config())
             results = {}
-            for name, kind in (("granian", "new"), ("stdlib", "old")):
-                child = Child(kind, db, out, args.baseline, Path(tmp) / f"{name}.log")
+            commands = {
+                "granian": ([sys.executable, __file__, "--run", "--db", str(db), "--out", str(out)],
+                            REPO),
+                "stdlib": ([sys.executable, "-c", OLD_RUNNER, str(out), str(db)], old),
+            }  # fmt: skip
+            for name, (command, tree) in commands.items():
+                child = Child(command, Path(tmp) / f"{name}.log", tree)
                 try:
                     results[name] = bench_server(child, _etag(child.port), args)
                 finally:
