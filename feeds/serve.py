@@ -31,7 +31,8 @@ from feeds.app import FeedApp
 from newsspider.config import Config
 
 WORKERS = 1  # processes; each answers from its own threads
-THREADS = 8  # Python threads per worker answering requests
+# Python threads per worker answering requests: 2 per core + 1 (granian's own advice), at most 8.
+THREADS = min(8, 2 * (os.cpu_count() or 1) + 1)
 CONNECTIONS = 4096  # a worker's open connections (granian's backpressure); more wait unaccepted
 BACKLOG = 2048  # connections the kernel queues before they are accepted
 HEADER_TIMEOUT = 10  # seconds to send a whole request head (also the keep-alive idle limit)
@@ -52,6 +53,7 @@ GRANIAN_LOGGING = {
 def check_port(host: str, port: int) -> int:
     """`port`, or a free one for 0; raises OSError when the address cannot be listened on."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as granian binds
         probe.bind((host, port))
         return int(probe.getsockname()[1])
 
