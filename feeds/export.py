@@ -60,9 +60,9 @@ def export_feeds(
     specs = feed_specs(config)
     if page_name(INDEX_NAME) in {page_name(spec.name) for spec in specs}:
         raise FeedNameClashError(f"a feed named {INDEX_NAME!r} would overwrite {INDEX_FILE}")
-    out = ensure_output_dir(out_dir)
-    conn = open_readonly(db_path)
+    conn = open_readonly(db_path)  # a missing database fails before --out is created
     try:
+        out = ensure_output_dir(out_dir)
         builder = FeedBuilder(conn, config)
         feeds = [builder.build(spec, count) for spec in specs]
         if config.health.feed:
