@@ -1,125 +1,199 @@
-"""Cluster scaling: articles/s with 1, 2 and 4 workers, politeness held per host.
+"""Cluster mode against `run`: wall time, articles/s and time to first request.
 
-Four "hosts" (127.0.0.1-4, one demo section each) answer every request after a fixed
-latency; each site allows `CONCURRENCY` requests at a time cluster-wide, and each
-worker handles `WORKER_CONCURRENCY` at once. Throughput should grow with workers until
-the hosts' combined limit (hosts x concurrency / latency) caps it.
+Many sites, one per loopback address (127.0.0.2 to 127.0.0.41 by default), each answering
+every request after a fixed latency and asking for a polite delay and a small concurrency,
+as real news sites do. The same load is crawled by `newsspider run` and by a cluster
+(`enqueue`, then N workers and one `ingest`) with 1, 2 and 4 workers; each crawl starts
+from an empty database and its own Redis keys.
 
-    python bench/cluster.py [--articles 60] [--latency 0.2]
+    python bench/cluster.py [--sites 40] [--articles 12] [--latency 0.2] [--delay 0.25]
 
-Needs `redis-server` on PATH.
+Needs `redis-server` on PATH; runs without pytest. Aims (issue 19): one worker at most
+1.2x `run`'s wall time; two workers at least 1.7x one worker's articles/s; the first
+request within 3 s of a worker's start.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.cluster's Redis helper
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import redis
 
 from newsspider.demo import demo_config_toml
 from newsspider.demo.editions import build_editions
 from newsspider.demo.site import DemoSite, route_key
-from tests.cluster.conftest import RedisProcess
 
-HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
-SECTIONS = ("alpha", "beta", "gamma", "fa")
-# Each worker's own limit binds before the hosts' cluster-wide one, so added workers show
-# as added throughput until HOSTS x CONCURRENCY / latency caps it.
-CONCURRENCY = 16
-WORKER_CONCURRENCY = 1
+CLI = [sys.executable, "-m", "newsspider.cli"]
 
 
-def serve(host: str, site_for: dict[str, DemoSite], latency: float) -> str:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class Hosts:
+    """One demo site per loopback address, on one asyncio loop in a thread."""
 
-        def do_GET(self) -> None:
-            time.sleep(latency)
-            page = site_for[host].page(route_key(self.path))
-            body = page.body if page else b"not found"
-            self.send_response(200 if page else 404)
-            self.send_header("Content-Type", page.content_type if page else "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def __init__(self, count: int, articles: int, latency: float):
+        self.latency = latency
+        self.addresses = [f"127.0.0.{2 + n}" for n in range(count)]
+        self.sites: dict[str, DemoSite] = {}
+        self.first_request: float | None = None
+        self.requests = 0
+        self.loop = asyncio.new_event_loop()
+        self.port = _free_port(self.addresses[0])
+        for number, address in enumerate(self.addresses):
+            edition = build_editions(articles, seed=number + 1)[1]
+            self.sites[address] = DemoSite(edition, f"http://{address}:{self.port}")
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        ready.wait()
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        for address in self.addresses:
+            handler = self._handler(self.sites[address])
+            self.loop.run_until_complete(asyncio.start_server(handler, address, self.port))
+        ready.set()
+        self.loop.run_forever()
 
-    server = ThreadingHTTPServer((host, 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = f"http://{host}:{server.server_address[1]}"
-    site_for[host] = DemoSite(build_editions(site_for["_n"], 1)[1], base_url)  # type: ignore[index]
-    return base_url
+    def _handler(self, site: DemoSite):  # type: ignore[no-untyped-def]
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                while request := await reader.readuntil(b"\r\n\r\n"):
+                    self.requests += 1
+                    self.first_request = self.first_request or time.monotonic()
+                    await asyncio.sleep(self.latency)
+                    path = request.split(b" ", 2)[1].decode("latin-1")
+                    page = site.page(route_key(path))
+                    body = page.body if page else b"not found"
+                    kind = page.content_type if page else "text/plain"
+                    head = f"HTTP/1.1 {200 if page else 404} X\r\nContent-Type: {kind}\r\n"
+                    writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+                    await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            finally:
+                writer.close()
+
+        return handle
+
+    def reset(self) -> None:
+        self.first_request, self.requests = None, 0
 
 
-def config_text(base_urls: list[str], redis_url: str, prefix: str) -> str:
-    """One site per demo section per host: parallel work comes from many sites, as in a
-    real cluster; within one site, pagination is a chain that no added worker shortens."""
+def _free_port(address: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((address, 0))
+        return int(probe.getsockname()[1])
+
+
+def config_text(hosts: Hosts, args: argparse.Namespace, redis_url: str, prefix: str) -> str:
     tables = []
-    for number, base_url in enumerate(base_urls):
-        for section in SECTIONS:
-            table = demo_config_toml(base_url, sections=(section,), max_pages=50)
-            table = table.replace(f"[sites.demo_{section}]", f"[sites.host{number}_{section}]")
-            table = table.replace('"127.0.0.1/32"', '"127.0.0.0/8"')
-            tables.append(table + f"concurrency = {CONCURRENCY}\nmax_depth = 100\n")
-    return "\n".join(tables) + f'[cluster]\nredis_url = "{redis_url}"\nkey_prefix = "{prefix}"\n'
+    for number, address in enumerate(hosts.addresses):
+        table = demo_config_toml(f"http://{address}:{hosts.port}", ("alpha",), max_pages=50)
+        table = table.replace("[sites.demo_alpha]", f"[sites.host{number:02d}]")
+        table = table.replace('"127.0.0.1/32"', '"127.0.0.0/8"')
+        table = table.replace("download_delay = 0\n", f"download_delay = {args.delay}\n")
+        tables.append(table + f"concurrency = {args.concurrency}\n")
+    cluster = f'[cluster]\nredis_url = "{redis_url}"\nkey_prefix = "{prefix}"\n'
+    return "\n".join(tables) + cluster
 
 
-def run(workers: int, base_urls: list[str], redis_url: str, tmp: Path) -> tuple[int, float]:
-    config, db = tmp / f"w{workers}.toml", tmp / f"w{workers}.db"
-    config.write_text(config_text(base_urls, redis_url, f"bench{workers}"), encoding="utf-8")
-    cli = [sys.executable, "-m", "newsspider.cli"]
+def crawl(mode: str, workers: int, hosts: Hosts, args: argparse.Namespace, redis_url: str,
+          tmp: Path) -> tuple[int, float, float]:  # fmt: skip
+    """One crawl: (articles stored, wall seconds, seconds to the first request)."""
+    name = f"{mode}{workers}"
+    config, db = tmp / f"{name}.toml", tmp / f"{name}.db"
+    config.write_text(config_text(hosts, args, redis_url, name), encoding="utf-8")
     common = ["--config", str(config), "--db", str(db), "-q"]
-    subprocess.run([*cli, "enqueue", *common], check=True)
+    out = ["--out", str(tmp / f"{name}-feeds")]
+    if mode == "cluster":
+        subprocess.run([*CLI, "enqueue", *common], check=True)
+    hosts.reset()
     started = time.monotonic()
-    worker = [*cli, "worker", "--exit-when-idle", "--concurrency", str(WORKER_CONCURRENCY)]
-    processes = [subprocess.Popen([*worker, *common]) for _ in range(workers)]
-    ingest = [*cli, "ingest", "--exit-when-idle", "--out", str(tmp / "feeds"), *common]
-    subprocess.run(ingest, check=True)
+    if mode == "run":
+        subprocess.run([*CLI, "run", *common, *out], check=True)
+    else:
+        worker = [*CLI, "worker", "--exit-when-idle", *common]
+        processes = [subprocess.Popen(worker) for _ in range(workers)]
+        subprocess.run([*CLI, "ingest", "--exit-when-idle", *common, *out], check=True)
+        for process in processes:
+            process.wait()
     elapsed = time.monotonic() - started
-    for process in processes:
-        process.wait()
+    first = (hosts.first_request or started) - started
     with sqlite3.connect(db) as conn:
         stored = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    return stored, elapsed
+    return stored, elapsed, first
+
+
+def start_redis() -> tuple[subprocess.Popen[bytes], str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("bench/cluster.py: redis-server is not on PATH (apt-get install redis-server)")
+    port = _free_port("127.0.0.1")
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    process = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return process, f"redis://127.0.0.1:{port}/0"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=60, help="articles per host")
+    parser.add_argument("--sites", type=int, default=40, help="sites, one per address (max 200)")
+    parser.add_argument("--articles", type=int, default=12, help="articles per site")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per response")
+    parser.add_argument("--delay", type=float, default=0.25, help="each site's download_delay")
+    parser.add_argument("--concurrency", type=int, default=2, help="each site's concurrency")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
-    site_for: dict[str, object] = {"_n": args.articles}
-    base_urls = [serve(host, site_for, args.latency) for host in HOSTS]  # type: ignore[arg-type]
-    cap = len(HOSTS) * CONCURRENCY / args.latency
-    print(f"{len(HOSTS)} hosts x {args.articles} articles, {args.latency * 1000:.0f} ms latency,")
-    print(f"{CONCURRENCY} per host cluster-wide (cap {cap:.0f} requests/s), ", end="")
-    print(f"{WORKER_CONCURRENCY} per worker")
-    redis = RedisProcess().start()
+    hosts = Hosts(args.sites, args.articles, args.latency)
+    print(f"{args.sites} sites on 127.0.0.2-{hosts.addresses[-1]}, {args.articles} articles each;")
+    print(f"latency {args.latency * 1000:.0f} ms, download_delay {args.delay} s, "
+          f"concurrency {args.concurrency} per site")  # fmt: skip
+    redis_server, redis_url = start_redis()
+    results: dict[str, tuple[int, float, float]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            baseline = None
+            results["run"] = crawl("run", 0, hosts, args, redis_url, Path(tmp))
             for workers in args.workers:
-                stored, elapsed = run(workers, base_urls, redis.url, Path(tmp))
-                rate = stored / elapsed
-                baseline = baseline or rate
-                print(
-                    f"{workers} worker(s): {stored} articles in {elapsed:5.1f} s = "
-                    f"{rate:5.1f} articles/s (x{rate / baseline:.2f})"
+                results[f"{workers}w"] = crawl(
+                    "cluster", workers, hosts, args, redis_url, Path(tmp)
                 )
     finally:
-        redis.stop()
+        redis_server.kill()
+    report(results)
+
+
+def report(results: dict[str, tuple[int, float, float]]) -> None:
+    print(f"{'crawl':<10} {'articles':>8} {'wall s':>7} {'articles/s':>10} {'first req s':>11}")
+    for name, (stored, wall, first) in results.items():
+        label = "run" if name == "run" else f"{name[:-1]} worker(s)"
+        print(f"{label:<10} {stored:>8} {wall:>7.1f} {stored / wall:>10.1f} {first:>11.2f}")
+    _, run_wall, _ = results["run"]
+    if "1w" in results:
+        stored1, wall1, _ = results["1w"]
+        print(f"one worker / run wall time: x{wall1 / run_wall:.2f} (aim <= 1.2)")
+        for name, (stored, wall, _) in results.items():
+            if name not in ("run", "1w"):
+                ratio = (stored / wall) / (stored1 / wall1)
+                aim = " (aim >= 1.7)" if name == "2w" else ""
+                print(f"{name[:-1]} workers / one worker articles/s: x{ratio:.2f}{aim}")
+    worst = max(first for name, (_, _, first) in results.items() if name != "run")
+    print(f"slowest first request of a cluster crawl: {worst:.2f} s (aim <= 3)")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+# A killed worker's requests go back to the queue within this plus a third of it.
+DEFAULT_LEASE_SECONDS = 10.0
+
+
 @dataclass(frozen=True)
 class ClusterOptions:
     """How workers, enqueue and ingest share one Redis.
@@ -32,7 +36,7 @@ class ClusterOptions:
 
     redis_url: str
     key_prefix: str = "newsspider"
-    lease_timeout: float = 60.0
+    lease_timeout: float = DEFAULT_LEASE_SECONDS
     ingest_batch: int = 100
 
 
@@ -63,7 +67,11 @@ def parse_cluster(where: str, table: Any) -> ClusterOptions | None:
         raise ConfigError(
             where, "use letters, digits, '_', '-', '.', ':'", key="cluster.key_prefix"
         )
-    if table.get("lease_timeout", 60.0) < 1 or table.get("ingest_batch", 100) < 1:
-        bad = "lease_timeout" if table.get("lease_timeout", 60.0) < 1 else "ingest_batch"
+    if table.get("lease_timeout", DEFAULT_LEASE_SECONDS) < 1 or table.get("ingest_batch", 100) < 1:
+        bad = (
+            "lease_timeout"
+            if table.get("lease_timeout", DEFAULT_LEASE_SECONDS) < 1
+            else "ingest_batch"
+        )
         raise ConfigError(where, "must be at least 1", key=f"cluster.{bad}")
     return ClusterOptions(**table)

@@ -20,6 +20,7 @@ from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LeaseQueue, reclaim_expired
+from newsspider.cluster.rounds import open_round
 from newsspider.cluster.worker import worker_spider_class
 from newsspider.config import SiteConfig
 from newsspider.spiders import spider_class_for
@@ -38,8 +39,11 @@ class EnqueueResult:
         return self.pushed > 0
 
 
-def enqueue_sites(options: ClusterOptions, sites: list[SiteConfig]) -> list[EnqueueResult]:
-    server = connect(options.redis_url)
+def enqueue_sites(
+    options: ClusterOptions, sites: list[SiteConfig], max_wait: float | None = None
+) -> list[EnqueueResult]:
+    """Start a round of each due site; `max_wait` bounds a wait for an unreachable Redis."""
+    server = connect(options.redis_url, max_wait=max_wait)
     keys = Keys(options.key_prefix)
     return [_enqueue_site(server, keys, options, site) for site in sites]
 
@@ -57,22 +61,29 @@ def _enqueue_site(
     queue = LeaseQueue(server, spider, keys.requests(name))
     dupefilter = RFPDupeFilter(server, key=keys.dupefilter(name))
     dupefilter.clear()
-    pushed = 0
-    for request in asyncio.run(_start_requests(spider)):
-        if request.dont_filter or not dupefilter.request_seen(request):
-            queue.push(request)
-            pushed += 1
-    return EnqueueResult(name, pushed, queued, in_flight, reclaimed)
+    requests = [
+        queue.encode(request)
+        for request in asyncio.run(_start_requests(spider))
+        if request.dont_filter or not dupefilter.request_seen(request)
+    ]
+    open_round(server, keys, name, requests)
+    return EnqueueResult(name, len(requests), queued, in_flight, reclaimed)
 
 
 def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:
     """A spider instance of the workers' class: requests are encoded by callback name."""
     spider = worker_spider_class(site)()
-    spider.settings = Settings({"NEWSSPIDER_CLUSTER_LEASE": options.lease_timeout})
+    spider.settings = Settings(
+        {
+            "NEWSSPIDER_CLUSTER_LEASE": options.lease_timeout,
+            "NEWSSPIDER_CLUSTER_PREFIX": options.key_prefix,
+        }
+    )
     return spider
 
 
 async def _start_requests(spider: Spider) -> list[Request]:
-    """The site spider's own start requests (listings, feeds, sitemaps, robots.txt)."""
-    site_spider = spider_class_for(spider.site)()  # type: ignore[attr-defined]
-    return [request async for request in site_spider.start()]
+    """The site spider's own start requests (listings, feeds, sitemaps, robots.txt), made
+    by the workers' spider so that their callbacks are its methods."""
+    site_start = spider_class_for(spider.site).start  # type: ignore[attr-defined]
+    return [request async for request in site_start(spider)]

@@ -18,15 +18,16 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from newsspider import articles
+from newsspider import articles, stats
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import ItemQueue
+from newsspider.cluster.rounds import RoundRecorder, add_counts
 from newsspider.config import Config
 from newsspider.db import Database, read
 from newsspider.items import Article
-from newsspider.stats import Outcome
+from newsspider.stats import Group, Outcome
 
 logger = logging.getLogger(__name__)
 _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
@@ -36,10 +37,6 @@ _RENEW_LOCK = (
 )
 SEED_CHUNK = 1000
 _COMMIT_SECONDS = 2.0
-
-
-class IngestLockHeld(Exception):
-    """Another ingest holds the lock: there is one writer per cluster."""
 
 
 class Ingester:
@@ -56,24 +53,31 @@ class Ingester:
         self.token = uuid.uuid4().hex
         self.lock_ms = int(options.lease_timeout * 1000)
         self.outcomes: Counter[str] = Counter()
+        self.round_counts: dict[str, Counter[str]] = {}
+        self.rounds = RoundRecorder(self.server, self.keys, list(config.sites))
 
     # The single-writer lock ---------------------------------------------------
 
-    def acquire_lock(self, wait: bool = True) -> None:
-        """Take the ingest lock; a second ingest waits (a standby) or fails."""
+    def acquire_lock(self) -> None:
+        """Take the ingest lock; a second ingest waits as a standby: one writer per cluster."""
         announced = False
         while not self.server.set(self.keys.ingest_lock, self.token, nx=True, px=self.lock_ms):
-            if not wait:
-                raise IngestLockHeld(f"another ingest holds {self.keys.ingest_lock}")
             if not announced:
                 logger.warning("another ingest is running; waiting for %s", self.keys.ingest_lock)
                 announced = True
             time.sleep(1.0)
 
     def renew_lock(self) -> None:
+        """Keep the lock; take it again when Redis lost it (a restart, a long outage)."""
         renewed = self.server.eval(_RENEW_LOCK, 1, self.keys.ingest_lock, self.token, self.lock_ms)
-        if not renewed:
-            raise IngestLockHeld(f"lost {self.keys.ingest_lock} (was ingest paused too long?)")
+        if renewed:
+            return
+        logger.warning(
+            "%s was lost (Redis restarted, or was away longer than lease_timeout); taking it again",
+            self.keys.ingest_lock,
+        )
+        self.acquire_lock()
+        self.seed_known()  # a Redis restarted without persistence lost the known sets
 
     def release_lock(self) -> None:
         self.server.eval(_RENEW_LOCK, 1, self.keys.ingest_lock, self.token, 1)
@@ -94,10 +98,12 @@ class Ingester:
                 changed += self.ingest_batch(batch)
                 if batch:
                     continue
+                idle = exit_when_idle and self.cluster_idle()
+                changed += self.rounds.record(db)  # a finished round: the alarm feed
                 if changed:
                     on_idle(changed)
                     changed = 0
-                if exit_when_idle and self.cluster_idle():
+                if idle:
                     return self.outcomes
         finally:
             db.close()
@@ -115,6 +121,7 @@ class Ingester:
         assert self.db is not None
         self.db.commit()
         self.publish_known(stored)
+        self.count_in_rounds()
         self.queue.ack()
         return sum(1 for r in stored if r["outcome"] in (Outcome.NEW, Outcome.UPDATED))
 
@@ -127,6 +134,7 @@ class Ingester:
         fields = dataclasses.asdict(article)
         result = articles.process(self.db, fields, self.config.sites[article.site])
         self.outcomes[result.outcome] += 1
+        self.round_counts.setdefault(article.site, Counter()).update(_counts(result))
         if result.outcome is Outcome.DROPPED:
             logger.info("dropped %s: %s: %s", article.url, result.reason, result.detail)
             return None
@@ -171,16 +179,40 @@ class Ingester:
         for chunk in read.stored_keys(self.db.conn, SEED_CHUNK):
             self.publish_known([{"site": s, "news_id": n, "urls": (u, c)} for s, n, u, c in chunk])
 
+    def count_in_rounds(self) -> None:
+        """Add the batch's outcomes per site to the sites' rounds (their crawl_runs rows)."""
+        counts, self.round_counts = self.round_counts, {}
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            for site, grown in counts.items():
+                add_counts(pipe, self.keys.round(site), grown)
+            pipe.execute()
+
+        if counts:
+            self.server.patiently(send)
+
     def cluster_idle(self) -> bool:
-        """Nothing queued, leased or waiting to be ingested, for any configured site."""
-        if len(self.queue):
-            return False
+        """Nothing queued, leased or waiting to be ingested, for any configured site.
+
+        Leases first: a worker pushes a request's article before it acknowledges it.
+        """
         for name in self.config.sites:
             if self.server.llen(self.keys.requests(name)) or self.server.zcard(
                 self.keys.leases(name)
             ):
                 return False
-        return True
+        return not len(self.queue)
+
+
+def _counts(result: articles.Result) -> Counter[str]:
+    """One article's counters, named as a crawl's stats name them (`crawl_runs` reads them)."""
+    counts = Counter(stats.full_name(stats.key(Group.WARNINGS, w)) for w in result.warnings)
+    if result.outcome is Outcome.DROPPED and result.reason is not None:
+        counts[stats.full_name(stats.key(Group.DROPPED, result.reason))] += 1
+    elif result.outcome is not Outcome.DROPPED:
+        counts[stats.full_name(stats.key(Group.STORED, result.outcome))] += 1
+    return counts
 
 
 def open_database(db_path: str) -> None:

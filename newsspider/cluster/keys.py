@@ -25,6 +25,10 @@ class Keys:
         """Set of `id:<news_id>` and `url:<url>` of stored articles, published by ingest."""
         return f"{self.prefix}:{site}:known"
 
+    def round(self, site: str) -> str:
+        """Hash of the site's current round: when it started, its counters (cluster/rounds)."""
+        return f"{self.prefix}:{site}:round"
+
     @property
     def items(self) -> str:
         """List of finished articles as JSON, waiting for ingest."""
@@ -39,6 +43,11 @@ class Keys:
     def rejected(self) -> str:
         """Items ingest could not read (bad JSON, unknown site), kept for inspection."""
         return f"{self.prefix}:items:rejected"
+
+    @property
+    def wake(self) -> str:
+        """Pub/sub channel: a site's name when its queue got requests (cluster/wakeup)."""
+        return f"{self.prefix}:wake"
 
     @property
     def ingest_lock(self) -> str:

@@ -15,6 +15,9 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy_redis.queue import Base
 
+from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
+from newsspider.cluster.keys import Keys
+
 LEASE_META = "newsspider_lease"
 _TOKEN_LENGTH = 32  # uuid4().hex; a lease member is b"<token>|<request data>"
 
@@ -62,14 +65,23 @@ class LeaseQueue(Base):
     """A per-site FIFO of requests whose pops are leases (see the module docstring).
 
     `lease_ms` comes from the `NEWSSPIDER_CLUSTER_LEASE` setting (seconds) of the spider.
+    Every push, and every request put back, is announced on the `wake` channel of the
+    `NEWSSPIDER_CLUSTER_PREFIX` keys (see `newsspider.cluster.wakeup`).
     """
 
     def __init__(self, server: Any, spider: Spider, key: str, serializer: Any = None):
         super().__init__(server, spider, key, serializer)
         self.lease_key = self.key.removesuffix(":requests") + ":leases"
         settings = getattr(spider, "settings", None)
-        seconds = settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", 60.0) if settings else 60.0
+        seconds = (
+            settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", DEFAULT_LEASE_SECONDS)
+            if settings
+            else DEFAULT_LEASE_SECONDS
+        )
         self.lease_ms = int(seconds * 1000)
+        prefix = settings.get("NEWSSPIDER_CLUSTER_PREFIX", "newsspider") if settings else ""
+        self.wake_channel = Keys(prefix).wake
+        self.site = spider.name
         self._take = server.register_script(_TAKE)
         self._renew = server.register_script(_RENEW)
         self._put_back = server.register_script(_PUT_BACK)
@@ -77,9 +89,22 @@ class LeaseQueue(Base):
     def __len__(self) -> int:
         return int(self.server.llen(self.key))
 
-    def push(self, request: Request) -> None:
+    def encode(self, request: Request) -> bytes:
+        """The queue's form of `request` (a pickle, as scrapy-redis stores it)."""
         request.meta.pop(LEASE_META, None)
-        self.server.lpush(self.key, self._encode_request(request))
+        data: bytes = self._encode_request(request)
+        return data
+
+    def push(self, request: Request) -> None:
+        data = self.encode(request)
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            pipe.lpush(self.key, data)
+            pipe.publish(self.wake_channel, self.site)
+            pipe.execute()
+
+        self.server.patiently(send)
 
     def pop(self, timeout: int = 0) -> Request | None:
         member = self._take(keys=[self.key, self.lease_key], args=[uuid.uuid4().hex, self.lease_ms])
@@ -100,11 +125,16 @@ class LeaseQueue(Base):
         """Return these leased requests to the head of the queue now (a worker stopping)."""
         if not members:
             return 0
-        return int(self._put_back(keys=[self.key, self.lease_key], args=[0, *members]))
+        return self._announced(self._put_back(keys=[self.key, self.lease_key], args=[0, *members]))
 
     def reclaim_expired(self) -> int:
         """Put the requests whose lease ran out back at the head of the queue."""
-        return int(self._put_back(keys=[self.key, self.lease_key], args=[1]))
+        return self._announced(self._put_back(keys=[self.key, self.lease_key], args=[1]))
+
+    def _announced(self, moved: int) -> int:
+        if moved:
+            self.server.publish(self.wake_channel, self.site)
+        return int(moved)
 
     def leased(self) -> int:
         return int(self.server.zcard(self.lease_key))

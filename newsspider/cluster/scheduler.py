@@ -18,16 +18,22 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from newsspider import stats
+from newsspider.cluster.config import DEFAULT_LEASE_SECONDS
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, LeaseQueue
+from newsspider.cluster.rounds import RoundCounters, add_counts
+from newsspider.cluster.wakeup import Wakeups
 
 logger = logging.getLogger(__name__)
-# How soon a worker with nothing to do for a site asks the shared queue again.
-IDLE_POLL_SECONDS = 0.25
+# How soon a worker with nothing to do for a site asks the shared queue again, should it
+# miss a wake-up (they are what normally tells it: newsspider.cluster.wakeup).
+IDLE_POLL_SECONDS = 1.0
 
 
 class ClusterScheduler(Scheduler):
@@ -42,16 +48,29 @@ class ClusterScheduler(Scheduler):
         scheduler: Self = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.keys = Keys(crawler.settings.get("NEWSSPIDER_CLUSTER_PREFIX", "newsspider"))
-        scheduler.lease_seconds = crawler.settings.getfloat("NEWSSPIDER_CLUSTER_LEASE", 60.0)
+        scheduler.lease_seconds = crawler.settings.getfloat(
+            "NEWSSPIDER_CLUSTER_LEASE", DEFAULT_LEASE_SECONDS
+        )
         scheduler.held = set()
         scheduler.last_reclaim = 0.0
         return scheduler
 
     def open(self, spider: Any) -> None:
-        super().open(spider)
+        """scrapy-redis' `open` without its "Resuming crawl" `spider.log` (deprecated)."""
+        self.spider = spider
+        self.queue = LeaseQueue(
+            self.server, spider, self.queue_key % {"spider": spider.name}, self.serializer
+        )
+        if not self.df:
+            self.df: Any = load_object(self.dupefilter_cls).from_spider(spider)
         self.site = spider.site
+        self.round_key = self.keys.round(self.site.name)
+        self.counters = RoundCounters()
         self.known_key = self.keys.known(self.site.name)
         self.id_pattern = re.compile(self.site.id_pattern) if self.site.id_pattern else None
+        url = self.crawler.settings["REDIS_URL"]
+        Wakeups.shared(url, self.keys.wake).on_wake(self.site.name, self._ask_now)
+        self.fallback_pending = False
         self.renewer = LoopingCall(self.renew)
         self.renewer.start(self.lease_seconds / 3, now=False)
 
@@ -75,14 +94,19 @@ class ClusterScheduler(Scheduler):
             if self.is_known_article(request):
                 self.count("skipped/known")
                 return False
-            return bool(super().enqueue_request(request))
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.lease_queue.push(request)
+            self.count("cluster/enqueued")
+            return True
         finally:
             if parent is not None:
                 self.ack(parent)
 
     def next_request(self) -> Request | None:
         self.reclaim_if_due()
-        request: Request | None = super().next_request()
+        request = self.lease_queue.pop()
         if request is None:
             self._ask_again_soon()
         else:
@@ -90,18 +114,38 @@ class ClusterScheduler(Scheduler):
         return request
 
     def _ask_again_soon(self) -> None:
-        """Another worker may queue this site's next page any moment: look again shortly,
-        not at Scrapy's 5 s heartbeat (which left added workers idle). Scrapy has no public
+        """Should a wake-up be missed, look again soon, not at Scrapy's 5 s heartbeat."""
+        if not self.fallback_pending:
+            self.fallback_pending = True
+            call_later(IDLE_POLL_SECONDS, self._fallback)
+
+    def _fallback(self) -> None:
+        self.fallback_pending = False
+        self._ask_now()
+
+    def _ask_now(self) -> None:
+        """Have the engine ask this scheduler for requests at once. Scrapy has no public
         hook for this; the engine slot's `nextcall` is what its own heartbeat schedules."""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None:
-            slot.nextcall.schedule(IDLE_POLL_SECONDS)
+            slot.nextcall.schedule()
 
     def ack(self, member: bytes) -> None:
-        """The request is done: everything it produced is in Redis."""
-        if member in self.held:
-            self.held.discard(member)
-            self.lease_queue.ack(member)
+        """The request is done: everything it produced is in Redis. Its counts go to the
+        site's round first, so a round without leases has all its counts."""
+        if member not in self.held:
+            return
+        self.held.discard(member)
+        deltas = self.counters.deltas(self.stats.get_stats() if self.stats else {})
+
+        def send() -> None:
+            pipe = self.server.pipeline(transaction=False)
+            add_counts(pipe, self.round_key, deltas)
+            pipe.zrem(self.lease_queue.lease_key, member)
+            pipe.execute()
+
+        self.server.patiently(send)
+        self.counters.sent_ok(deltas)
 
     def renew(self) -> None:
         self.lease_queue.renew(sorted(self.held))

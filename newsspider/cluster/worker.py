@@ -14,6 +14,7 @@ and queues every follow-up request synchronously, then acknowledges the lease.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Self
@@ -26,6 +27,7 @@ from scrapy.http import Response
 from scrapy.settings import Settings
 
 from newsspider import stats
+from newsspider.cluster import stopping
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import REDIS_PARAMS, connect
 from newsspider.cluster.keys import Keys
@@ -34,6 +36,8 @@ from newsspider.cluster.scheduler import ClusterScheduler
 from newsspider.config import Config, SiteConfig
 from newsspider.crawl import crawl_settings
 from newsspider.spiders import spider_class_for
+
+logger = logging.getLogger(__name__)
 
 
 def worker_settings(
@@ -50,7 +54,6 @@ def worker_settings(
         "REDIS_URL": options.redis_url,
         "REDIS_PARAMS": REDIS_PARAMS,
         "SCHEDULER": "newsspider.cluster.scheduler.ClusterScheduler",
-        "SCHEDULER_QUEUE_CLASS": "newsspider.cluster.queues.LeaseQueue",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
@@ -83,15 +86,22 @@ def worker_settings(
 
 
 def worker_spider_class(site: SiteConfig) -> type[Spider]:
-    """The site's spider without start requests: those come from `enqueue`, once."""
+    """The site's spider without start requests (those come from `enqueue`, once), whose
+    errback acknowledges a failed request's lease once the failure is counted."""
 
     async def start(self: Spider) -> AsyncIterator[Request]:
         requests: tuple[Request, ...] = ()
         for request in requests:
             yield request
 
-    base = spider_class_for(site)
-    return type(f"Worker{base.__name__}", (base,), {"start": start})
+    def count_error(self: Spider, failure: Any) -> None:
+        base.count_error(self, failure)
+        member = failure.request.meta.get(LEASE_META)
+        if member is not None and self.crawler is not None:
+            _scheduler(self.crawler).ack(member)
+
+    base: Any = spider_class_for(site)
+    return type(f"Worker{base.__name__}", (base,), {"start": start, "count_error": count_error})
 
 
 @dataclass(frozen=True)
@@ -112,19 +122,34 @@ def run_worker(
     exit_when_idle: bool = False,
     concurrency: int = 16,
     log_level: str = "INFO",
-) -> list[WorkerResult]:
-    """Crawl from the shared queue until stopped (or, with `exit_when_idle`, until idle)."""
+) -> tuple[list[WorkerResult], int | None]:
+    """Crawl from the shared queue until stopped (or, with `exit_when_idle`, until idle).
+
+    Returns one result per site and the signal that stopped the worker, if one did.
+    """
     settings = worker_settings(
         config, options, exit_when_idle=exit_when_idle, concurrency=concurrency, log_level=log_level
     )
     process = CrawlerProcess(settings)
+    received = stopping.install(lambda signum: _stop(process))
+    connect(options.redis_url).ping()  # waits for Redis; a bad setting fails here, cleanly
     crawlers = []
     for site in sites:
         crawler = process.create_crawler(worker_spider_class(site))
         process.crawl(crawler)
         crawlers.append((site, crawler))
-    process.start()
-    return [_result(site, crawler) for site, crawler in crawlers]
+    process.start(install_signal_handlers=False)
+    return [_result(site, crawler) for site, crawler in crawlers], (
+        received[0] if received else None
+    )
+
+
+def _stop(process: CrawlerProcess) -> None:
+    """First SIGINT/SIGTERM: close every site's crawl; the scheduler returns its leases."""
+    from twisted.internet import reactor
+
+    logger.warning("stopping: returning leases to the queue (a second signal stops at once)")
+    reactor.callFromThread(process.stop)
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> WorkerResult:
@@ -199,7 +224,8 @@ class ClusterOutputMiddleware:
 
 
 class LeaseAckMiddleware:
-    """Last downloader middleware: a request that failed for good is done (errback counts it)."""
+    """Last downloader middleware: a request without errback that failed for good is done
+    (the spider's errback acknowledges the others, after counting the failure)."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -210,7 +236,7 @@ class LeaseAckMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         member = request.meta.get(LEASE_META)
-        if member is not None:
+        if member is not None and request.errback is None:
             _scheduler(self.crawler).ack(member)
 
 

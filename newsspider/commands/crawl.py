@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsspider import outputs
 from newsspider.commands import (
     EXIT_OK,
     EXIT_SITE_FAILED,
@@ -27,13 +30,13 @@ from newsspider.commands import (
 )
 from newsspider.commands.export import print_export
 from newsspider.config import Config, parse_duration
-from newsspider.errors import UsageError
+from newsspider.errors import DatabaseError, Terminated, UsageError
 
 if TYPE_CHECKING:
     from newsspider.crawl import SiteResult
     from newsspider.usecases import CrawlOptions
 
-_ROW = "{:<24} {:<7} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
+_ROW = "{:<24} {:<11} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
 JITTER = 0.1  # --every waits its interval give or take this fraction
 
 
@@ -71,6 +74,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     config = load_selected_config(args)
     config.select(args.sites)  # an unknown site stops here, before the lock file is made
+    check_database(args.db)
     with RunLock(args.db):
         results = crawl(config, args.sites, args.db, crawl_options(args))
     return print_results(results, args.db, quiet=args.quiet)
@@ -81,9 +85,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     config.select(args.sites)  # an unknown site stops here, before the lock file is made
     if args.cycles and not args.every:
         raise UsageError("--cycles needs --every (how long between the runs)")
+    outputs.check_output_dir(args.out)  # before crawling: the feeds must have somewhere to go
+    check_database(args.db)
     if args.every:
         return run_every(args)
     return print_run(config, args)
+
+
+def check_database(db: str) -> None:
+    """An existing --db must be an SQLite file, before a lock file is made beside it."""
+    path = Path(db)
+    if path.is_dir():
+        raise DatabaseError(f"{db}: is a directory, not a database file")
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # a new database
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{db}: cannot open database: {exc}") from None
 
 
 def print_run(config: Config, args: argparse.Namespace) -> int:
@@ -119,7 +142,7 @@ def run_every(args: argparse.Namespace) -> int:
     cycle, status = 0, EXIT_OK
     while True:
         started = time.monotonic()
-        status = subprocess.call(child_command(args))
+        status = _run_child(child_command(args))
         cycle += 1
         if args.cycles and cycle >= args.cycles:
             return status
@@ -128,6 +151,18 @@ def run_every(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"run {cycle} exited with {status}; next in {pause:.0f}s", file=sys.stderr)
         time.sleep(pause)
+
+
+def _run_child(command: list[str]) -> int:
+    """Run one cycle; when interrupted, let it stop as a crawl does (closing its runs)."""
+    child = subprocess.Popen(command)
+    try:
+        return child.wait()
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated):
+            child.terminate()  # a terminal's Ctrl-C reached the child already
+        child.wait()
+        raise
 
 
 def child_command(args: argparse.Namespace) -> list[str]:
@@ -178,7 +213,10 @@ def print_results(results: list[SiteResult], db: str, *, quiet: bool) -> int:
         if not quiet or not r.ok:
             _print_reasons(r.site, "skipped", r.skipped_reasons)
     if any(r.interrupted for r in results):
-        raise KeyboardInterrupt  # Scrapy caught the signal and stopped; report it as such
+        from newsspider.crawl import stopped_by
+
+        # Scrapy caught the signal and stopped; report it as such
+        raise Terminated if stopped_by() == signal.SIGTERM else KeyboardInterrupt
     if failed:
         names = ", ".join(failed)
         print(f"newsspider: site(s) failed: {names} (see crawl_runs and the log)", file=sys.stderr)

@@ -3,26 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
-from newsspider.commands import EXIT_OK, load_selected_config
+from newsspider.commands import EXIT_OK, load_selected_config, non_negative_float
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     enqueue = add("enqueue", cmd_enqueue, "cluster: start a crawl round of the due sites")
     enqueue.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
+    enqueue.add_argument(
+        "--wait",
+        type=non_negative_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for an unreachable Redis before giving up with exit status 5 "
+        "(default: 60)",
+    )
 
 
 def cmd_enqueue(args: argparse.Namespace) -> int:
     from newsspider.browser import refuse_in_cluster
-    from newsspider.cluster import require_cluster
+    from newsspider.cluster import require_cluster, stopping
     from newsspider.cluster.enqueue import enqueue_sites
 
     config = load_selected_config(args)
     options = require_cluster(config)
     sites = config.select(args.sites)
     refuse_in_cluster(config.path, sites)
-    for result in enqueue_sites(options, sites):
+    stopping.install(stopping.raise_stopped)
+    try:
+        results = enqueue_sites(options, sites, max_wait=args.wait)
+    except stopping.Stopped as stop:
+        print(f"newsspider: enqueue stopped by {stop}", file=sys.stderr)
+        return stop.exit_status
+    for result in results:
         if result.reclaimed:
             print(f"{result.site}: {result.reclaimed} requests of a stopped worker re-queued")
         if result.due:

@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    add_output_options(add("export", cmd_export, "write RSS and Atom feeds from the database"))
+    add_output_options(
+        add(
+            "export",
+            cmd_export,
+            "write every feed (RSS, Atom, JSON Feed), feeds.opml and index.html from the database",
+        )
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Callable
 
 from newsspider.commands import EXIT_OK, add_output_options, load_selected_config, log_level
@@ -21,7 +22,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from newsspider.cluster import require_cluster
+    from newsspider.cluster import require_cluster, stopping
     from newsspider.cluster.ingest import Ingester, open_database
 
     logging.basicConfig(
@@ -34,9 +35,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def export_feeds(changed: int) -> None:
         export(config, args.db, args.out, args.limit, quiet=args.quiet)
 
-    outcomes = Ingester(config, options, args.db).run(
-        exit_when_idle=args.exit_when_idle, on_idle=export_feeds
-    )
+    stopping.install(stopping.raise_stopped)
+    try:
+        outcomes = Ingester(config, options, args.db).run(
+            exit_when_idle=args.exit_when_idle, on_idle=export_feeds
+        )
+    except stopping.Stopped as stop:
+        print(f"newsspider: ingest stopped by {stop}", file=sys.stderr)
+        return stop.exit_status
     if not args.quiet:
         print("ingest: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     return EXIT_OK

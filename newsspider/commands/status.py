@@ -15,9 +15,16 @@ _ROW = "{:<24} {:<20} {:>7} {:>7}  {}"
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    status = add("status", cmd_status, "per site: last success, new articles, health verdict")
+    status = add(
+        "status",
+        cmd_status,
+        "per site: last success, new articles, health verdict",
+        options=("config", "db"),
+    )
     status.add_argument("sites", nargs="*", metavar="SITE", help="sites to report (default: all)")
-    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output (default: table)"
+    )
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "--concurrency",
         type=positive_int,
         default=16,
-        help="requests this worker handles at once, over all sites (default: 16)",
+        help="requests this worker handles at once for each site (default: 16)",
     )
     worker.add_argument(
         "--exit-when-idle",
@@ -29,13 +29,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 def cmd_worker(args: argparse.Namespace) -> int:
     from newsspider.browser import refuse_in_cluster
     from newsspider.cluster import require_cluster
+    from newsspider.cluster.stopping import exit_status
     from newsspider.cluster.worker import run_worker
 
     config = load_selected_config(args)
     options = require_cluster(config)
     sites = config.select(args.sites)
     refuse_in_cluster(config.path, sites)
-    results = run_worker(
+    results, stopped_by = run_worker(
         config,
         options,
         sites,
@@ -49,4 +50,4 @@ def cmd_worker(args: argparse.Namespace) -> int:
             print(
                 _ROW.format(r.site, r.requests, r.articles, r.known_skipped, r.reclaimed, r.errors)
             )
-    return EXIT_OK
+    return EXIT_OK if stopped_by is None else exit_status(stopped_by)

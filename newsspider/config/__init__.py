@@ -72,7 +72,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = tomllib.loads(_read_text(path))
     except FileNotFoundError:
-        raise ConfigError(where, "file not found (pass --config PATH)") from None
+        raise ConfigError(where, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(where, f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:

@@ -175,16 +175,12 @@ class Database:
         content writes nothing; a body that collapsed is kept as a suspect
         revision instead of overwriting a good article.
         """
-        from newsspider.db.stories import assign_story  # loaded when the writer opened
-
         row = _to_row(record)
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])
             if old is None:
-                story = assign_story(
-                    self.conn, row["site"], row["news_id"], row.get("body_text") or "", is_new=True
-                )
-                row.update(first_seen=now, updated=None, story_id=story or _story_key(row))
+                story = self._assign_story(row, is_new=True)
+                row.update(first_seen=now, updated=None, story_id=story)
                 row["search_text"] = _search_text(row)
                 self._insert("articles", row)
                 return Outcome.NEW
@@ -197,10 +193,17 @@ class Database:
             row.update(first_seen=old["first_seen"], updated=now, story_id=old["story_id"])
             row["search_text"] = _search_text(row)
             self._update_article(row)
-            if old["body_text"] != row.get("body_text"):
-                body = row.get("body_text") or ""
-                assign_story(self.conn, row["site"], row["news_id"], body, is_new=False)
+            if any(old[name] != row.get(name) for name in ("body_text", "published")):
+                self._assign_story(row, is_new=False)  # writes the story it gives
             return Outcome.UPDATED
+
+    def _assign_story(self, row: Mapping[str, Any], *, is_new: bool) -> str:
+        from newsspider.db.stories import assign_story  # MinHash: numpy, for writers only
+
+        body = row.get("body_text") or ""
+        return assign_story(
+            self.conn, row["site"], row["news_id"], body, row.get("published"), is_new=is_new
+        )
 
     def _insert(self, table: str, row: Mapping[str, Any]) -> None:
         """Plain INSERT: the per-item hot path skips sqlite-utils' table introspection."""
@@ -247,6 +250,15 @@ class Database:
             )
             return int(table.last_pk or 0)
 
+    def close_stale_runs(self, site: str, reason: str) -> None:
+        """Mark the site's runs still `running` (their process died) as interrupted."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finish_reason = ? "
+                "WHERE site = ? AND status = 'running'",
+                (reason, site),
+            )
+
     def finish_run(self, run_id: int, fields: Mapping[str, Any]) -> None:
         values = {
             k: json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
@@ -272,10 +284,6 @@ def _search_text(row: Mapping[str, Any]) -> str | None:
     text = f"{row.get('title') or ''}\n{row.get('body_text') or ''}"
     indexed = search_form(text)
     return None if indexed == " ".join(text.split()).casefold() else indexed
-
-
-def _story_key(row: Mapping[str, Any]) -> str:
-    return f"{row['site']}:{row['news_id']}"
 
 
 def _looks_broken(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:

@@ -1,14 +1,27 @@
 """Story identity: near-duplicate articles across sites share one `story_id`.
 
-Each article's MinHash fingerprint and LSH band keys are stored; a new article
-is compared in full only with the stored articles sharing most bands with it.
+Each article's MinHash fingerprint and LSH band keys are stored. Two articles are
+*copies* when they share a band key and their similarity reaches the threshold (far
+higher within one site, where templated articles share much text).
+
+Stories are a function of the stored articles, never of the order they arrived in
+(a cluster's ingest stores them in any order): articles are taken in canonical order
+(earliest published first, then site, then news ID); each joins the story of its closest
+copy among the articles before it (ties: the earlier one), or starts its own story, whose
+id is its own `site:news_id`. Storing an article recomputes the stories it touches.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
 
 from newsspider.extract.similarity import (
+    BANDS,
+    ROWS,
     SIMILARITY_THRESHOLD,
     Fingerprint,
     band_keys,
@@ -16,29 +29,53 @@ from newsspider.extract.similarity import (
     similarity,
 )
 
-# How many articles sharing LSH bands are compared in full for a new article.
-MAX_STORY_CANDIDATES = 20
+# A guard against pathological sites: at most this many articles sharing band keys with
+# a new one are compared with it (the most similar first, then in canonical order).
+MAX_STORY_CANDIDATES = 500
 # Within one site, templated articles (weather warnings, price reports) share much of
 # their text without being one story: a copy on the same site must be far closer.
 SAME_SITE_THRESHOLD = 0.8
 
 
-def assign_story(
-    conn: sqlite3.Connection, site: str, news_id: str, body: str, *, is_new: bool
-) -> str | None:
-    """Store the article's fingerprint; for a new article, the story of its closest copy.
+@dataclass(frozen=True)
+class _Member:
+    site: str
+    news_id: str
+    published: str | None
+    print: Fingerprint | None
 
-    Returns None when no stored article is similar enough (or the text is too short
-    to judge): the article then starts its own story.
-    """
+    @property
+    def key(self) -> str:
+        return f"{self.site}:{self.news_id}"
+
+    @property
+    def order(self) -> tuple[bool, str, str, str]:
+        return (self.published is None, self.published or "", self.site, self.news_id)
+
+
+def assign_story(
+    conn: sqlite3.Connection,
+    site: str,
+    news_id: str,
+    body: str,
+    published: str | None,
+    *,
+    is_new: bool,
+) -> str:
+    """Store the article's fingerprint and return its story id; recompute (and rewrite in
+    `articles`) the stories it touches, before and after this change."""
     signature = fingerprint(body)
-    keys = band_keys(signature) if signature is not None else []
-    story = None
-    if is_new and signature is not None:
-        story = _matching_story(conn, site, signature, keys)
+    touched: set[str] = set()
     if not is_new:
+        row = conn.execute(
+            "SELECT story_id FROM articles WHERE site = ? AND news_id = ?", (site, news_id)
+        ).fetchone()
+        touched.update([row[0]] if row and row[0] else [])
         _forget(conn, site, news_id)
+    this = _Member(site, news_id, published, signature)
     if signature is not None:
+        keys = band_keys(signature)
+        touched.update(_copies_stories(conn, this, keys))
         conn.executemany(
             "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
             [(key, site, news_id) for key in keys],
@@ -47,29 +84,81 @@ def assign_story(
             "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
             (site, news_id, signature.to_bytes()),
         )
-    return story
+    members = [m for m in _members(conn, touched) if m.key != this.key] + [this]
+    stories = _stories(members)
+    conn.executemany(
+        "UPDATE articles SET story_id = ? WHERE site = ? AND news_id = ? AND story_id IS NOT ?",
+        [(story, m.site, m.news_id, story) for m in members if (story := stories[m.key])],
+    )
+    return stories[this.key]
 
 
-def _matching_story(
-    conn: sqlite3.Connection, site: str, signature: Fingerprint, keys: list[str]
-) -> str | None:
+def _copies_stories(conn: sqlite3.Connection, this: _Member, keys: list[str]) -> set[str]:
+    """The stories of the stored copies of `this`."""
     placeholders = ",".join("?" * len(keys))
     candidates = conn.execute(
-        "SELECT c.site, f.fingerprint, a.story_id FROM ("
+        "SELECT c.site, c.news_id, a.published, f.fingerprint, a.story_id FROM ("
         f"  SELECT site, news_id, count(*) AS shared FROM story_bands"
         f"  WHERE band_key IN ({placeholders}) GROUP BY site, news_id"
-        f"  ORDER BY shared DESC LIMIT {MAX_STORY_CANDIDATES}"
+        f"  ORDER BY shared DESC, site, news_id LIMIT {MAX_STORY_CANDIDATES}"
         ") AS c JOIN article_fingerprints AS f USING (site, news_id) "
         "JOIN articles AS a USING (site, news_id)",
         keys,
     ).fetchall()
-    best_story, best_score = None, 0.0
-    for candidate_site, blob, story_id in candidates:
-        needed = SAME_SITE_THRESHOLD if candidate_site == site else SIMILARITY_THRESHOLD
-        score = similarity(signature, Fingerprint.from_bytes(blob))
-        if score >= needed and score > best_score:
-            best_story, best_score = story_id, score
-    return best_story
+    return {
+        story
+        for site, news_id, published, blob, story in candidates
+        if story and _copy_score(this, _Member(site, news_id, published, _print(blob))) > 0
+    }
+
+
+def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[_Member]:
+    wanted = sorted(stories)
+    if not wanted:
+        return []
+    rows = conn.execute(
+        "SELECT a.site, a.news_id, a.published, f.fingerprint FROM articles AS a "
+        "LEFT JOIN article_fingerprints AS f USING (site, news_id) "
+        f"WHERE a.story_id IN ({','.join('?' * len(wanted))})",
+        wanted,
+    ).fetchall()
+    return [
+        _Member(site, news_id, published, _print(blob)) for site, news_id, published, blob in rows
+    ]
+
+
+def _stories(members: list[_Member]) -> dict[str, str]:
+    """Each member's story: that of its closest earlier copy, else its own key."""
+    story: dict[str, str] = {}
+    earlier: list[_Member] = []
+    for member in sorted(members, key=lambda m: m.order):
+        best, best_score = None, 0.0
+        for other in earlier:
+            score = _copy_score(member, other)
+            if score > best_score:
+                best, best_score = other, score
+        story[member.key] = story[best.key] if best is not None else member.key
+        earlier.append(member)
+    return story
+
+
+def _copy_score(a: _Member, b: _Member) -> float:
+    """Their similarity when `a` and `b` are copies of one story, else 0."""
+    if a.print is None or b.print is None or not _share_band(a.print, b.print):
+        return 0.0
+    score = similarity(a.print, b.print)
+    needed = SAME_SITE_THRESHOLD if a.site == b.site else SIMILARITY_THRESHOLD
+    return score if score >= needed else 0.0
+
+
+def _share_band(a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether the two share an LSH band key (all ROWS values of some band agree)."""
+    equal = (a.hashvalues == b.hashvalues).reshape(BANDS, ROWS)
+    return bool(np.any(np.all(equal, axis=1)))
+
+
+def _print(blob: bytes | None) -> Fingerprint | None:
+    return Fingerprint.from_bytes(blob) if blob is not None else None
 
 
 def _forget(conn: sqlite3.Connection, site: str, news_id: str) -> None:

@@ -67,6 +67,7 @@ def _worker(config: Path, db: Path) -> subprocess.Popen[str]:
 def _finish(process: subprocess.Popen[str], timeout: float = 90) -> str:
     out, err = process.communicate(timeout=timeout)
     assert process.returncode == 0, err
+    assert "Traceback" not in err, err
     return out
 
 
@@ -103,6 +104,13 @@ def test_two_workers_store_every_article_once_and_skip_them_next_round(
     for report in reports:  # both workers took part
         assert sum(int(line.split()[2]) for line in report.splitlines()[1:]) > 0, report
     assert (tmp_path / "feeds" / "all.atom.xml").exists()
+    with sqlite3.connect(db) as conn:  # one crawl_runs row per site round, as `run` writes
+        runs = conn.execute(
+            "SELECT site, status, finish_reason, new, requests, pages, errors, duration_s "
+            "FROM crawl_runs ORDER BY site"
+        ).fetchall()
+    assert [r[:4] for r in runs] == [(f"demo_{s}", "ok", "finished", PER_SECTION) for s in SECTIONS]
+    assert all(r[4] >= r[5] > PER_SECTION and r[6] == 0 and r[7] > 0 for r in runs), runs
     client = redis.Redis(port=redis_server.port)
     assert client.llen("run1:items") == client.llen("run1:items:processing") == 0
     assert all(client.zcard(f"run1:demo_{s}:leases") == 0 for s in SECTIONS)

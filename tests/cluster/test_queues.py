@@ -106,7 +106,7 @@ def test_rate_limit_caps_concurrency_and_spaces_starts(redis_server, redis_clien
 
 def test_commands_wait_for_redis_to_come_back(caplog):
     late = RedisProcess(free_port())
-    client = connect(late.url)
+    client = connect(late.url, max_wait=30)  # never hangs, even if Redis cannot start
     starter = threading.Timer(0.5, late.start)
     starter.start()
     try:

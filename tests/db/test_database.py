@@ -1,3 +1,4 @@
+import itertools
 import json
 import sqlite3
 
@@ -90,6 +91,25 @@ def test_wal_mode_schema_version_and_reopen(tmp_path):
     Database(path).close()  # reopening an existing database is fine
 
 
+def test_version_3_database_gains_published_local_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    Database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO articles (site, news_id, title) VALUES ('s', '1', 'Kept')")
+    conn.execute("ALTER TABLE articles DROP COLUMN published_local")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    for _ in range(2):  # the upgrade is idempotent
+        db = Database(path)
+        assert db.get_article("s", "1")["published_local"] is None
+        assert db.get_article("s", "1")["title"] == "Kept"
+        db.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    conn.close()
+
+
 def test_newer_schema_and_garbage_files_are_named_errors(tmp_path):
     newer = tmp_path / "newer.db"
     conn = sqlite3.connect(newer)
@@ -120,7 +140,8 @@ def test_syndicated_copy_on_another_site_shares_story_id(db):
     body = _seed_body()
     db.upsert_article(_article(body_text=body), now=T0)
     edited = "TEHRAN (Agency) -- " + body.replace("Jalalzadeh", "Jalal-zadeh").rsplit("\n\n", 1)[0]
-    db.upsert_article(_article(site="agency", news_id="77", body_text=edited), now=T1)
+    copy = _article(site="agency", news_id="77", body_text=edited, published=T1)  # later
+    db.upsert_article(copy, now=T1)
     other = " ".join(f"word{i} is about the weather in town number {i}." for i in range(60))
     db.upsert_article(_article(site="agency", news_id="78", body_text=other), now=T1)
     story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
@@ -142,12 +163,33 @@ def test_templated_articles_on_one_site_stay_separate_stories(db):
     full = "\n\n".join(paragraphs)
     db.upsert_article(_article(news_id="1", body_text=f"{shared}\n\n{ending}"), now=T0)
     db.upsert_article(_article(news_id="2", body_text=full), now=T0)
-    db.upsert_article(
-        _article(site="agency", news_id="3", body_text=f"{shared}\n\n{ending}"), now=T0
-    )
+    # Published after both: the copy on another site joins its closest earlier copy.
+    copy = _article(site="agency", news_id="3", body_text=f"{shared}\n\n{ending}", published=T1)
+    db.upsert_article(copy, now=T0)
     story = {r["news_id"]: r["story_id"] for r in db.db.table("articles").rows}
     assert story["2"] == "mfa_en:2"  # similar (about 0.6) on the same site: another story
     assert story["3"] == "mfa_en:1"  # the same text on another site: the same story
+
+
+def test_stories_do_not_depend_on_the_order_articles_arrive_in(tmp_path):
+    """The same articles stored in every order give the same stories (cluster ingest)."""
+    body = _seed_body()
+    edited = "TEHRAN (Agency) -- " + body.replace("Jalalzadeh", "Jalal-zadeh").rsplit("\n\n", 1)[0]
+    trimmed = body.rsplit("\n\n", 3)[0]
+    articles = [
+        _article(site="c", news_id="3", body_text=trimmed, published=T1),
+        _article(site="b", news_id="2", body_text=edited, published=T1),
+        _article(site="a", news_id="1", body_text=body, published="2025-10-28T05:00:00Z"),
+        _article(site="d", news_id="4", body_text="Short and unrelated.", published=T0),
+    ]
+    seen = set()
+    for order in itertools.permutations(articles):
+        database = Database(tmp_path / f"{len(seen)}-{id(order)}.db")
+        for record in order:
+            database.upsert_article(record, now=T1)
+        seen.add(tuple(sorted((r["news_id"], r["story_id"]) for r in database.db["articles"].rows)))
+        database.close()
+    assert seen == {(("1", "b:2"), ("2", "b:2"), ("3", "b:2"), ("4", "d:4"))}
 
 
 def test_one_news_id_reached_by_two_urls_is_one_unchanged_row(db):
