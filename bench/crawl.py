@@ -97,6 +97,7 @@ def run_child(mode: str, config_path: str, db: str) -> dict[str, float]:
     from scrapy.crawler import CrawlerProcess
 
     # Both modes load the same code before the clock starts: the figure is crawl throughput.
+    import newsspider.db.stories
     import newsspider.pipelines
     import newsspider.runlog  # noqa: F401
     from newsspider.config import load_config

@@ -19,7 +19,7 @@ from feeds.model import Entry, Feed
 from feeds.text import plain_line
 from newsspider.config import ALARM_FEED_NAME, Config, SiteConfig
 from newsspider.db.read import recent_runs
-from newsspider.health import Verdict, site_verdict
+from newsspider.health import Verdict, counted_runs, site_verdict
 
 ALARM_FEED = ALARM_FEED_NAME
 
@@ -28,7 +28,7 @@ def alarm_feed(conn: sqlite3.Connection, config: Config) -> Feed:
     host = urlsplit(config.feeds.base_url).hostname or "localhost"
     entries = []
     for site in config.sites.values():
-        runs = [r for r in recent_runs(conn, site.name) if r.get("status") != "running"]
+        runs = counted_runs(recent_runs(conn, site.name))
         verdict = site_verdict(site.name, runs, config.health)
         if not verdict.healthy and runs:
             entries.append(_entry(site, verdict, runs, host, config))

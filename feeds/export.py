@@ -55,9 +55,9 @@ def export_feeds(
             raise FeedNameClashError(
                 f"a site named {reserved!r} would overwrite the {reserved!r} feed; rename the site"
             )
-    out = ensure_output_dir(out_dir)
-    conn = open_readonly(db_path)
+    conn = open_readonly(db_path)  # a missing database fails before --out is created
     try:
+        out = ensure_output_dir(out_dir)
         builder = FeedBuilder(conn, config)
         feeds = [builder.build(spec, count) for spec in feed_specs(config)]
         if config.health.feed:

@@ -19,6 +19,15 @@ _DESCRIPTIONS = {
     "search": "Articles matching {value}",
 }
 
+# A family's default title, after the [feeds] title: "My news · Tag: football".
+_TITLES = {
+    "category": "Category: {value}",
+    "tag": "Tag: {value}",
+    "language": "Language: {value}",
+    "source": "Source: {value}",
+    "search": "Search: {value}",
+}
+
 
 @dataclass(frozen=True)
 class FeedSpec:
@@ -83,7 +92,7 @@ def family_spec(config: Config, family: FeedFamily) -> FeedSpec:
     feed_language = language_tag(value) if family.kind == "language" else language
     return FeedSpec(
         name=family.name,
-        title=plain_line(family.title) or value,
+        title=plain_line(family.title) or _default_title(config, family.kind, value),
         subtitle=_DESCRIPTIONS[family.kind].format(value=value),
         home_url=config.feeds.base_url,
         language=feed_language or _common_language(config, sites),
@@ -91,6 +100,11 @@ def family_spec(config: Config, family: FeedFamily) -> FeedSpec:
             sites=sites, columns=tuple(columns), label=label, match=match, one_per_story=True
         ),
     )
+
+
+def _default_title(config: Config, kind: str, value: str) -> str:
+    title = _TITLES[kind].format(value=value)
+    return f"{plain_line(config.feeds.title) or COMBINED_FEED} · {title}"
 
 
 def _saved_query(config: Config, family: FeedFamily, query: str) -> str:

@@ -126,7 +126,9 @@ def parse_filters(query: str, default_limit: int) -> tuple[int, str | None, date
         raise HttpError(HTTPStatus.BAD_REQUEST, "malformed query string") from None
     for key, given in values.items():
         if key not in FILTERS:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"unknown parameter {key!r} (use {FILTERS})")
+            raise HttpError(
+                HTTPStatus.BAD_REQUEST, f"unknown parameter {key!r} (use {', '.join(FILTERS)})"
+            )
         if len(given) > 1:
             raise HttpError(HTTPStatus.BAD_REQUEST, f"parameter {key!r} given more than once")
     limit = _limit(values["limit"][0]) if "limit" in values else default_limit

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from newsspider.extract.dates import explain_date, to_iso_utc
+from newsspider.extract.dates import explain_date, to_iso_local, to_iso_utc
 from newsspider.extract.encoding import looks_mojibake
 from newsspider.extract.text import clean_body, clean_text
 from newsspider.stats import DropReason, Outcome, WarningReason
@@ -50,7 +50,8 @@ class Result:
 
 
 def normalize(fields: MutableMapping[str, Any], site: SiteConfig | None) -> list[str]:
-    """Clean text in place, and turn the date as shown into UTC in the site's time zone.
+    """Clean text in place, and turn the date as shown into UTC in the site's time zone
+    (`published`) and into the offset it states, else that zone (`published_local`).
 
     Returns the warnings (a date missing or not stored, with why)."""
     for name in _LINE_FIELDS:
@@ -71,14 +72,15 @@ def normalize(fields: MutableMapping[str, Any], site: SiteConfig | None) -> list
 
 def _normalize_date(fields: MutableMapping[str, Any], site: SiteConfig | None) -> str | None:
     raw = fields.get("published_raw")
-    fields["published"] = None
+    fields["published"] = fields["published_local"] = None
     if not raw:
         return WarningReason.DATE_MISSING
     fetched = fields.get("fetched_at")
     now = datetime.fromisoformat(fetched) if fetched else datetime.now(UTC)
+    zone = site.timezone if site else "UTC"
     moment, how = explain_date(
         raw,
-        timezone=site.timezone if site else "UTC",
+        timezone=zone,
         now=now,
         dayfirst=site.dayfirst if site else False,
     )
@@ -86,6 +88,7 @@ def _normalize_date(fields: MutableMapping[str, Any], site: SiteConfig | None) -
         logger.warning("date %r of %s not stored (%s)", raw, fields.get("url"), how)
         return f"date_{how}"
     fields["published"] = to_iso_utc(moment)
+    fields["published_local"] = to_iso_local(moment, raw, zone)
     return None
 
 

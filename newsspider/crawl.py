@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.ossignal import signal_names
+from twisted.python.failure import Failure
 
+from newsspider import stats
 from newsspider.browser import require_browser
 from newsspider.config import Config, SiteConfig, parse_duration
 from newsspider.db import Database, read
 from newsspider.errors import DatabaseError
+from newsspider.middlewares import Interrupted
 from newsspider.progress import install_log_handler
-from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
+from newsspider.runlog import STATUS_FAILED, STATUS_OK, close_unclosed_run, run_summary
 from newsspider.spiders import spider_class_for
-from newsspider.stats import STATUS
+from newsspider.stats import STATUS, Group
 
 _SUMMARY_FIELDS = (
     "requests",
@@ -90,7 +95,7 @@ def crawl_sites(
     Database(db_path).close()  # create the schema, or fail with a clear error before crawling
     settings = crawl_settings(config, db_path, log_level, **overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours, below
-    process = CrawlerProcess(settings)
+    process = _Process(settings)
     install_log_handler(log_level, log_format)
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for site in sites:
@@ -98,7 +103,46 @@ def crawl_sites(
         process.crawl(crawler)
         crawlers.append((site, crawler))
     process.start()
+    for _, crawler in crawlers:
+        close_unclosed_run(db_path, crawler.stats.get_stats() if crawler.stats else {})
     return [_result(site, crawler) for site, crawler in crawlers]
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process, saying what a first Ctrl-C (or SIGTERM) does, and doing it quickly:
+    requests waiting for their download slot are dropped (counted as skipped `interrupted`),
+    only those in flight are finished, and each site's run is closed as interrupted."""
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(self._stopping, signum)
+
+    def _stopping(self, signum: int) -> None:
+        _STOPPED_BY.append(signum)
+        name = signal_names.get(signum, str(signum))
+        print(f"newsspider: {name}: stopping (again to stop at once)", file=sys.stderr, flush=True)
+        for crawler in self.crawlers:
+            drop_queued_requests(crawler)
+
+
+def stopped_by() -> int | None:
+    """The signal that stopped this process's crawl (SIGINT, SIGTERM), if one did."""
+    return _STOPPED_BY[0] if _STOPPED_BY else None
+
+
+_STOPPED_BY: list[int] = []
+
+
+def drop_queued_requests(crawler: Crawler) -> None:
+    """Fail the requests waiting in the downloader's per-site queues (not yet sent)."""
+    downloader = getattr(crawler.engine, "downloader", None)
+    for slot in getattr(downloader, "slots", {}).values():
+        while slot.queue:
+            _, waiting = slot.queue.popleft()
+            stats.inc(crawler.stats, stats.key(Group.SKIPPED, "interrupted"))
+            waiting.errback(Failure(Interrupted("the run was interrupted")))
 
 
 def due_sites(

@@ -9,6 +9,10 @@ class NewsspiderError(Exception):
     exit_status = 1
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, `systemctl stop`, `timeout`), handled as Ctrl-C is; exit status 143."""
+
+
 class ConfigError(NewsspiderError):
     """A configuration file or site definition is invalid (names file, site and key)."""
 

@@ -35,7 +35,7 @@ class Verdict:
 
 def site_verdict(site: str, runs: Sequence[Mapping[str, Any]], options: HealthOptions) -> Verdict:
     """The verdict on one site from its finished runs, newest first."""
-    finished = [r for r in runs if r.get("status") != "running"]
+    finished = counted_runs(runs)
     reasons = [
         reason
         for reason in (
@@ -46,6 +46,11 @@ def site_verdict(site: str, runs: Sequence[Mapping[str, Any]], options: HealthOp
         if reason
     ]
     return Verdict(site, not reasons, tuple(reasons))
+
+
+def counted_runs(runs: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The runs a verdict weighs: finished ones, not those still running or interrupted."""
+    return [r for r in runs if r.get("status") not in ("running", "interrupted")]
 
 
 def _last_failed(runs: Sequence[Mapping[str, Any]]) -> str | None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 class Article:
     """A news article as extracted from one page, before normalization.
 
-    `published` is an ISO-8601 UTC timestamp (set by the normalize pipeline from
+    `published` is an ISO-8601 UTC timestamp and `published_local` the same moment with the
+    page's own offset, else the site's zone (both set by the normalize pipeline from
     `published_raw`); `extracted_by` maps a field name to the extraction step
     that produced it (e.g. ``{"title": "label", "body_text": "trafilatura"}``).
     """
@@ -24,6 +25,7 @@ class Article:
     source: str | None = None
     published: str | None = None
     published_raw: str | None = None
+    published_local: str | None = None
     language: str | None = None
     fetched_at: str | None = None
     canonical_url: str | None = None

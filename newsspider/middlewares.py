@@ -23,6 +23,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
+    DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -33,7 +34,13 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import run_in_thread, sleep
-from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost, TimeoutError
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionDone,
+    ConnectionLost,
+    ConnectionRefusedError,
+    TimeoutError,
+)
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
@@ -59,6 +66,14 @@ class RequestSkipped(IgnoreRequest):
         self.reason = reason
 
 
+class UnresolvedHost(IgnoreRequest):
+    """A host name that resolves to no address: a failed request (`dns`), not a refusal."""
+
+
+class Interrupted(IgnoreRequest):
+    """A queued request dropped because the run was interrupted (counted as skipped)."""
+
+
 def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed for good (`http_503`, `timeout`, ...)."""
     error = failure.value
@@ -72,8 +87,12 @@ def failure_reason(failure: Failure) -> str:
         return "data_loss"
     if isinstance(error, DownloadCancelledError):
         return "too_large"
-    if isinstance(error, CannotResolveHostError):
+    if isinstance(error, Interrupted):
+        return "interrupted"
+    if isinstance(error, CannotResolveHostError | UnresolvedHost):
         return "dns"
+    if isinstance(error, DownloadConnectionRefusedError | ConnectionRefusedError):
+        return "connection_refused"
     if isinstance(error, IgnoreRequest):
         message = str(error)
         if "offsite" in message:
@@ -98,7 +117,7 @@ def failure_reason(failure: Failure) -> str:
 
 
 # Refusals counted where they are decided (Scrapy's `offsite/filtered`, our address guard).
-SKIP_REASONS = frozenset({"offsite", "blocked_address"})
+SKIP_REASONS = frozenset({"offsite", "blocked_address", "interrupted"})
 
 
 def count(crawler: Crawler, key: str) -> None:
@@ -131,11 +150,13 @@ class AddressGuardMiddleware:
         if not host:
             return
         addresses = await self.addresses_of(host)
+        if not addresses:
+            raise UnresolvedHost(f"{host} resolves to no address")
         denied = [a for a in addresses if not self.policy.permits(a)]
-        if denied or not addresses:
+        if denied:
             count(self.crawler, "skipped/blocked_address")
-            logger.warning("blocked %s: %s resolves to %s", request.url, host, denied or "nothing")
-            raise RequestSkipped("blocked_address", f"{host} -> {', '.join(denied) or 'nothing'}")
+            logger.warning("blocked %s: %s resolves to %s", request.url, host, denied)
+            raise RequestSkipped("blocked_address", f"{host} -> {', '.join(denied)}")
 
     async def addresses_of(self, host: str) -> tuple[str, ...]:
         literal = ip_literal(host)

@@ -8,6 +8,7 @@ imports feeds/, while feeds/ reads through the core's read API.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -59,6 +60,20 @@ class Output(Protocol):
     def export(self, db: str, out: str, config: Config, limit: int | None) -> Exported: ...
 
     def make_server(self, out: str, db: str, config: Config, host: str, port: int) -> Server: ...
+
+
+def check_output_dir(out_dir: str | Path) -> None:
+    """Fail now, creating nothing, when an output directory could not be made or written
+    (e.g. before a crawl whose feeds go there): the directory, or its nearest existing
+    parent, must be a writable directory."""
+    path = Path(out_dir).absolute()
+    existing = next(p for p in (path, *path.parents) if p.exists() or p == p.parent)
+    if existing != path and not existing.is_dir():
+        raise OutputError(f"{out_dir}: cannot create output directory: {existing} is a file")
+    if existing == path and not path.is_dir():
+        raise OutputError(f"{path}: is a file, not a directory: give --out a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{out_dir}: output directory is not writable")
 
 
 def load() -> Output:

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+import py3langid
 
 from newsspider import articles
 from newsspider.config import SiteConfig
@@ -22,6 +27,7 @@ OUTPUT_FIELDS = (
     "news_id",
     "title",
     "published",
+    "published_local",
     "published_raw",
     "authors",
     "language",
@@ -37,23 +43,38 @@ OUTPUT_FIELDS = (
 
 
 def extract_batch(
-    lines: list[str], site: SiteConfig | None, now: datetime
+    lines: list[str], site: SiteConfig | None, now: datetime, *, jobs: int = 1
 ) -> Iterator[dict[str, Any]]:
-    """One result per non-blank line, in order; a bad line gives `{"path", "error"}`."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-            path, url = entry["path"], entry.get("url") or Path(entry["path"]).resolve().as_uri()
-        except (ValueError, KeyError, TypeError, AttributeError):
-            yield {"path": None, "line": number, "error": "not a JSON object with a 'path'"}
-            continue
-        if not isinstance(path, str) or not isinstance(url, str):
-            error = "'path' and 'url' must be strings"
-            yield {"path": None, "line": number, "error": error}
-            continue
-        yield extract_file(path, url, site, now)
+    """One result per non-blank line, in order; a bad line gives `{"path", "error"}`.
+
+    With jobs > 1 the pages are extracted in that many worker processes."""
+    entries = [_entry(number, line) for number, line in enumerate(lines, 1) if line.strip()]
+    work = partial(_extract_entry, site=site, now=now)
+    if jobs == 1 or len(entries) < 2:
+        yield from map(work, entries)
+        return
+    py3langid.classify("")  # load the language model once; forked workers share it
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), mp_context=fork) as pool:
+        yield from pool.map(work, entries, chunksize=4)
+
+
+def _entry(number: int, line: str) -> tuple[str, str] | dict[str, Any]:
+    """(path, url) of one batch line, or the error line to print for it."""
+    try:
+        entry = json.loads(line)
+        path, url = entry["path"], entry.get("url") or Path(entry["path"]).resolve().as_uri()
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {"path": None, "line": number, "error": "not a JSON object with a 'path'"}
+    if not isinstance(path, str) or not isinstance(url, str):
+        return {"path": None, "line": number, "error": "'path' and 'url' must be strings"}
+    return path, url
+
+
+def _extract_entry(
+    entry: tuple[str, str] | dict[str, Any], *, site: SiteConfig | None, now: datetime
+) -> dict[str, Any]:
+    return entry if isinstance(entry, dict) else extract_file(*entry, site, now)
 
 
 def extract_file(path: str, url: str, site: SiteConfig | None, now: datetime) -> dict[str, Any]:

@@ -25,6 +25,10 @@ from newsspider import stats
 
 SUMMARY_LOGGER = "newsspider.progress"
 REDRAW_SECONDS = 0.5
+# Scrapy loggers whose errors the spider's errback reports again, once per request.
+REPEATED_BY_THE_SITE = frozenset(
+    {"scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"}
+)
 logger = logging.getLogger(SUMMARY_LOGGER)
 
 
@@ -44,6 +48,41 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class _BesideTheLiveLine(logging.StreamHandler):
+    """Clears the live progress line before a log line and redraws it after, so the two
+    never run together on a terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        live = bool(Board.crawlers) and self.stream is Board.stream
+        if live:
+            Board.clear()
+        super().emit(record)
+        if live:
+            Board.draw()
+
+
+class _OneLine(logging.Filter):
+    """Every record as one line unless debugging: a traceback shrinks to its last line, and
+    Scrapy's own report of a request that failed for good (which the site's `request
+    failed` warning repeats, with the reason) moves down to INFO."""
+
+    def __init__(self, debug: bool):
+        super().__init__()
+        self.debug = debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.debug:
+            return True
+        if record.name in REPEATED_BY_THE_SITE and record.levelno > logging.INFO:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args = None
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class _ShowSummaries(logging.Filter):
     """Pass records at the chosen level, and the per-site summaries unless quiet."""
 
@@ -60,12 +99,13 @@ class _ShowSummaries(logging.Filter):
 
 def install_log_handler(level: str, log_format: str, stream: TextIO | None = None) -> None:
     """One root handler on stderr, text or JSON; the root level lets summaries through."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = _BesideTheLiveLine(stream or sys.stderr)
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
     numeric = logging.getLevelName(level)
+    handler.addFilter(_OneLine(debug=numeric <= logging.DEBUG))
     handler.addFilter(_ShowSummaries(numeric, quiet=level == "ERROR"))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "newsspider", False)]:
@@ -82,18 +122,19 @@ def site_counts(figures: dict[str, Any]) -> dict[str, int]:
         return stats.value(figures, key)
 
     articles = sum(value(f"stored/{k}") for k in ("new", "updated", "unchanged"))
-    pages = value("pages/listing") + value("pages/article") + value("pages/not_modified")
-    return {"pages": pages, "articles": articles, "new": value("stored/new"),
-            "errors": value("errors/requests")}  # fmt: skip
+    pages = value("pages/listing") + value("pages/article")  # as crawl_runs.pages counts
+    return {"pages": pages, "not_modified": value("pages/not_modified"), "articles": articles,
+            "new": value("stored/new"), "errors": value("errors/requests")}  # fmt: skip
 
 
 def log_site_summary(site: str, status: str, stats: dict[str, Any]) -> None:
     counts = site_counts(stats)
     logger.info(
-        "%s: %s, %d pages, %d articles (%d new), %d errors",
+        "%s: %s, %d pages (%d not modified), %d articles (%d new), %d errors",
         site,
         status,
         counts["pages"],
+        counts["not_modified"],
         counts["articles"],
         counts["new"],
         counts["errors"],

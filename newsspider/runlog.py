@@ -18,6 +18,10 @@ from newsspider.stats import Group
 
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
+STATUS_INTERRUPTED = "interrupted"  # stopped by a signal: says nothing about the site's health
+# Scrapy's close reason for Ctrl-C/SIGTERM; ours for a run killed before it could close
+# (a second Ctrl-C), or one found still `running` by the next run of its site.
+INTERRUPTED_REASONS = ("shutdown", "killed", "stale")
 
 
 def run_summary(figures: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
@@ -33,9 +37,10 @@ def run_summary(figures: Mapping[str, Any], reason: str, duration_s: float) -> d
     dropped = grouped(Group.DROPPED)
     listing_pages = value("pages/listing")
     failed = reason != "finished" or listing_pages == 0
+    status = STATUS_FAILED if failed else STATUS_OK
     return {
         "finished": _iso(datetime.now(UTC)),
-        "status": STATUS_FAILED if failed else STATUS_OK,
+        "status": STATUS_INTERRUPTED if reason in INTERRUPTED_REASONS else status,
         "finish_reason": reason,
         "requests": int(figures.get("downloader/request_count", 0)),
         "pages": listing_pages + value("pages/article"),
@@ -92,6 +97,7 @@ class RunLog:
         self.started = time.monotonic()
         db = Database.shared(self.db_path)
         try:
+            db.close_stale_runs(spider.name, "stale")  # left by a killed run of this site
             self.run_id = db.start_run(spider.name, _iso(datetime.now(UTC)))
             db.commit()
             assert self.crawler.stats is not None
@@ -114,6 +120,18 @@ class RunLog:
             db.commit()
         finally:
             db.release()
+
+
+def close_unclosed_run(db_path: str, figures: Mapping[str, Any]) -> None:
+    """Record a crawl stopped before its spider closed (a second Ctrl-C) as interrupted."""
+    run_id = figures.get(stats.RUN_ID)
+    if run_id is None or "finish_reason" in figures:
+        return
+    db = Database(db_path)
+    try:
+        db.finish_run(int(run_id), run_summary(figures, "killed", 0.0))
+    finally:
+        db.close()
 
 
 def _iso(moment: datetime) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import sys
 from pathlib import Path
 from typing import Self
 
@@ -11,7 +12,13 @@ from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
 from newsspider.config import DEFAULT_CONFIG, LOCAL_CONFIG, Config, load_config
+from newsspider.errors import ConfigError
 from newsspider.spiders import spider_class_for
+
+CONFIG_SOURCES = (
+    "the configuration is -s NEWSSPIDER_CONFIG=PATH, else $NEWSSPIDER_CONFIG, "
+    "else ./newsspider.toml, else the bundled newsspider/sites.toml"
+)
 
 
 def config_path(settings: BaseSettings) -> Path:
@@ -30,7 +37,12 @@ class SiteSpiderLoader:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
-        return cls(load_config(config_path(settings)))
+        """The configured sites; under `scrapy`, a bad configuration is one line and exit 2."""
+        try:
+            return cls(load_config(config_path(settings)))
+        except ConfigError as exc:
+            print(f"newsspider: error: {exc} ({CONFIG_SOURCES})", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def load(self, spider_name: str) -> type[Spider]:
         site = self.config.sites.get(spider_name)

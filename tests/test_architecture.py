@@ -102,7 +102,7 @@ def test_feeds_never_loads_scrapy(module):
 @pytest.mark.parametrize(
     "module",
     ["newsspider.articles", "newsspider.stats", "newsspider.db", "newsspider.db.read",
-     "newsspider.pages", "newsspider.outputs"],
+     "newsspider.pages", "newsspider.outputs", "newsspider.usecases"],
 )  # fmt: skip
 def test_the_core_is_scrapy_free(module):
     assert not _top(closure(module)) & {"scrapy", "twisted"}

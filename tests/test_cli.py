@@ -1,3 +1,4 @@
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -33,14 +34,69 @@ def test_scrapy_list_from_repo_root_lists_configured_sites():
     assert done.stdout.split() == sorted(f"demo_{s}" for s in SECTIONS)
 
 
-def test_demo_runs_the_full_cycle(tmp_path):
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_demo_runs_the_full_cycle_and_a_rerun_is_clean(tmp_path):
+    port = str(free_port())  # the default is the fixed BUNDLED_PORT; tests may run side by side
     command = [sys.executable, "-m", "newsspider.cli", "demo", "--dir", str(tmp_path)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run([*command, "--port", port], capture_output=True, text=True,
+                          timeout=180, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert (tmp_path / "newsspider.db").exists()
     assert (tmp_path / "feeds" / "all.atom.xml").exists()
     assert f"open:     {tmp_path / 'feeds' / 'index.html'}" in done.stdout
+    again = subprocess.run([*command, "--port", port, "-q"], capture_output=True, text=True,
+                           timeout=180, check=False)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ""  # nothing failed: -q prints nothing
+    atom = (tmp_path / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert f"http://127.0.0.1:{port}/feeds/all.atom.xml" in atom
+    assert atom.count("http://127.0.0.1:") == atom.count(f"http://127.0.0.1:{port}/")
+
+
+def test_demo_site_port_is_fixed_by_default():
+    args = build_parser().parse_args(["demo"])
+    assert args.port == BUNDLED_PORT
+
+
+def test_demo_on_another_port_starts_a_fresh_database(tmp_path):
+    command = [sys.executable, "-m", "newsspider.cli", "demo", "--dir", str(tmp_path), "-q"]
+    for _ in range(2):
+        done = subprocess.run([*command, "--port", str(free_port())], capture_output=True,
+                              text=True, timeout=180, check=False)  # fmt: skip
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "starting a fresh database" in done.stdout
+
+
+def test_demo_serve_publishes_the_site_and_the_feeds(tmp_path):
+    from newsspider.demo.server import DemoServer
+
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "all.atom.xml").write_text("<feed/>", encoding="utf-8")
+    (tmp_path / "secret").write_text("no", encoding="utf-8")
+    with DemoServer(articles_per_section=4, files=feeds) as server:
+        base = server.base_url
+        assert _get(f"{base}/feeds/all.atom.xml") == (200, b"<feed/>")
+        assert _get(f"{base}/feeds/../secret")[0] == 404
+        assert _get(f"{base}/feeds/%2e%2e/secret")[0] == 404
+        assert _get(f"{base}/alpha/news")[0] == 200
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
 
 
 @pytest.mark.parametrize("command", ["crawl", "export", "run", "demo"])

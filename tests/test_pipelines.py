@@ -55,6 +55,7 @@ def test_normalize_cleans_text_and_converts_date_to_utc(crawler):
     assert item.authors == ["A. Writer"]
     # Tehran is UTC+3:30 since 2022: 07:52:21 local is 04:22:21 UTC.
     assert item.published == "2025-10-27T04:22:21Z"
+    assert item.published_local == "2025-10-27T07:52:21+03:30"  # the day the page states
 
 
 @pytest.mark.parametrize(
@@ -89,6 +90,7 @@ def test_store_counts_new_unchanged_updated(crawler, tmp_path):
     assert [_stat(crawler, f"stored/{o}") for o in ("new", "unchanged", "updated")] == [1, 1, 1]
     db = Database(tmp_path / "news.db")
     assert db.get_article("mfa", "253326")["title"] == "Second title here"
+    assert db.get_article("mfa", "253326")["published_local"] == "2025-10-27T07:52:21+03:30"
     db.close()
 
 

@@ -10,7 +10,9 @@ from newsspider.commands.search import add_filter_options, filters_of, print_row
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    articles = add("articles", cmd_articles, "list stored articles, newest first")
+    articles = add(
+        "articles", cmd_articles, "list stored articles, newest first", options=("config", "db")
+    )
     add_filter_options(articles)
 
 
@@ -19,7 +21,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
     conn = open_readonly(args.db)
     try:
-        rows = newest(conn, filters_of(args), args.limit)
+        rows = newest(conn, filters_of(args, conn), args.limit)
     finally:
         conn.close()
     print_rows(rows, args.format)

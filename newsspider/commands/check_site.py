@@ -39,6 +39,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "check-site",
         cmd_check_site,
         "fetch a few listing and article pages of a site; print per-field coverage",
+        options=("config", "verbosity"),
     )
     command.add_argument("site", metavar="NAME", help="a site of the configuration")
     command.add_argument(

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from newsspider import outputs
 from newsspider.commands import (
     EXIT_OK,
     EXIT_SITE_FAILED,
@@ -25,11 +28,15 @@ from newsspider.commands import (
     log_level,
     positive_int,
 )
-from newsspider.commands.export import export
+from newsspider.commands.export import print_export
 from newsspider.config import Config, parse_duration
-from newsspider.errors import UsageError
+from newsspider.errors import DatabaseError, Terminated, UsageError
 
-_ROW = "{:<24} {:<7} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
+if TYPE_CHECKING:
+    from newsspider.crawl import SiteResult
+    from newsspider.usecases import CrawlOptions
+
+_ROW = "{:<24} {:<11} {:>8} {:>5} {:>7} {:>9} {:>7} {:>6}"
 JITTER = 0.1  # --every waits its interval give or take this fraction
 
 
@@ -63,11 +70,14 @@ def _duration(text: str) -> int:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from newsspider.lock import RunLock
+    from newsspider.usecases import crawl
 
     config = load_selected_config(args)
     config.select(args.sites)  # an unknown site stops here, before the lock file is made
+    check_database(args.db)
     with RunLock(args.db):
-        return crawl(config, args.sites, args.db, args)
+        results = crawl(config, args.sites, args.db, crawl_options(args))
+    return print_results(results, args.db, quiet=args.quiet)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -75,36 +85,52 @@ def cmd_run(args: argparse.Namespace) -> int:
     config.select(args.sites)  # an unknown site stops here, before the lock file is made
     if args.cycles and not args.every:
         raise UsageError("--cycles needs --every (how long between the runs)")
+    outputs.check_output_dir(args.out)  # before crawling: the feeds must have somewhere to go
+    check_database(args.db)
     if args.every:
         return run_every(args)
-    return run_once(config, args)
+    return print_run(config, args)
 
 
-def run_once(config: Config, args: argparse.Namespace) -> int:
-    """One run: the named sites, or those due by their schedule; export; health verdicts."""
-    from newsspider.commands.status import unhealthy_sites
-    from newsspider.crawl import due_sites
-    from newsspider.lock import RunLock
+def check_database(db: str) -> None:
+    """An existing --db must be an SQLite file, before a lock file is made beside it."""
+    path = Path(db)
+    if path.is_dir():
+        raise DatabaseError(f"{db}: is a directory, not a database file")
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # a new database
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{db}: cannot open database: {exc}") from None
 
-    with RunLock(args.db):
-        sites = config.select(args.sites)
-        if not args.sites:
-            sites, later = due_sites(sites, args.db, datetime.now(UTC))
-            for name, when in later.items():
-                if not args.quiet:
-                    print(f"{name}: not due until {when:%Y-%m-%d %H:%M:%S}Z", file=sys.stderr)
-            if not sites:
-                return EXIT_OK
-        names = [s.name for s in sites]
-        status = crawl(config, names, args.db, args)
-        export(config, args.db, args.out, args.limit, quiet=args.quiet)
-    unhealthy = unhealthy_sites(args.db, config, names)
-    for verdict in unhealthy:
+
+def print_run(config: Config, args: argparse.Namespace) -> int:
+    """One run (`newsspider.usecases.run_once`), printed: not-due sites, the per-site
+    table, the export, the unhealthy sites."""
+    from newsspider.usecases import run_once
+
+    report = run_once(
+        config, args.db, args.sites, args.out, limit=args.limit, options=crawl_options(args)
+    )
+    if not args.quiet:
+        for name, when in report.not_due.items():
+            print(f"{name}: not due until {when:%Y-%m-%d %H:%M:%S}Z", file=sys.stderr)
+    if not report.results:
+        return EXIT_OK
+    status = print_results(report.results, args.db, quiet=args.quiet)
+    if report.exported is not None:
+        print_export(report.exported, args.out, quiet=args.quiet)
+    for verdict in report.unhealthy:
         print(
             f"newsspider: {verdict.site} is unhealthy: {'; '.join(verdict.reasons)}",
             file=sys.stderr,
         )
-    return EXIT_SITE_FAILED if unhealthy else status
+    return EXIT_SITE_FAILED if report.unhealthy else status
 
 
 def run_every(args: argparse.Namespace) -> int:
@@ -116,7 +142,7 @@ def run_every(args: argparse.Namespace) -> int:
     cycle, status = 0, EXIT_OK
     while True:
         started = time.monotonic()
-        status = subprocess.call(child_command(args))
+        status = _run_child(child_command(args))
         cycle += 1
         if args.cycles and cycle >= args.cycles:
             return status
@@ -125,6 +151,18 @@ def run_every(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"run {cycle} exited with {status}; next in {pause:.0f}s", file=sys.stderr)
         time.sleep(pause)
+
+
+def _run_child(command: list[str]) -> int:
+    """Run one cycle; when interrupted, let it stop as a crawl does (closing its runs)."""
+    child = subprocess.Popen(command)
+    try:
+        return child.wait()
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated):
+            child.terminate()  # a terminal's Ctrl-C reached the child already
+        child.wait()
+        raise
 
 
 def child_command(args: argparse.Namespace) -> list[str]:
@@ -143,22 +181,21 @@ def child_command(args: argparse.Namespace) -> list[str]:
     return command
 
 
-def crawl(config: Config, site_names: list[str], db: str, args: argparse.Namespace) -> int:
-    """Crawl, print a per-site table, and return 1 when any site failed."""
-    from newsspider.crawl import crawl_sites
+def crawl_options(args: argparse.Namespace) -> CrawlOptions:
+    from newsspider.usecases import CrawlOptions
 
-    sites = config.select(site_names)
-    results = crawl_sites(
-        config,
-        sites,
-        db,
+    return CrawlOptions(
         log_level=log_level(args),
         log_format=getattr(args, "log_format", "text"),
         incremental=not getattr(args, "full", False),
         progress=sys.stderr.isatty() and not args.quiet,
     )
+
+
+def print_results(results: list[SiteResult], db: str, *, quiet: bool) -> int:
+    """The per-site table and reasons; 1 when any site failed (interrupted: re-raised)."""
     failed = [r.site for r in results if not r.ok]
-    if not args.quiet or failed:
+    if not quiet or failed:
         print(
             _ROW.format(
                 "site", "status", "requests", "new", "updated", "unchanged", "dropped", "errors"
@@ -173,10 +210,13 @@ def crawl(config: Config, site_names: list[str], db: str, args: argparse.Namespa
         print(f"database: {Path(db).resolve()}")
     for r in results:
         _print_reasons(r.site, "failed", r.error_reasons)
-        if not args.quiet or not r.ok:
+        if not quiet or not r.ok:
             _print_reasons(r.site, "skipped", r.skipped_reasons)
     if any(r.interrupted for r in results):
-        raise KeyboardInterrupt  # Scrapy caught the signal and stopped; report it as such
+        from newsspider.crawl import stopped_by
+
+        # Scrapy caught the signal and stopped; report it as such
+        raise Terminated if stopped_by() == signal.SIGTERM else KeyboardInterrupt
     if failed:
         names = ", ".join(failed)
         print(f"newsspider: site(s) failed: {names} (see crawl_runs and the log)", file=sys.stderr)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newsspider.commands import EXIT_OK
+from newsspider.commands import EXIT_OK, http_url, seconds, timeout_seconds
 
 if TYPE_CHECKING:
     from newsspider.discovery import Fetcher, SiteGuess
@@ -26,13 +26,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "discover",
         cmd_discover,
         "fetch a site's home page, robots.txt, sitemaps and feeds; print a TOML site definition",
+        options=(),
     )
-    command.add_argument("url", metavar="URL", help="the site's home page")
+    command.add_argument("url", metavar="URL", type=http_url, help="the site's home page")
     command.add_argument(
-        "--delay", type=float, default=0.5, help="seconds between requests (default: 0.5)"
+        "--delay", type=seconds, default=0.5, help="seconds between requests (default: 0.5)"
     )
     command.add_argument(
-        "--timeout", type=float, default=15.0, help="seconds per request (default: 15)"
+        "--timeout", type=timeout_seconds, default=15.0, help="seconds per request (default: 15)"
     )
 
 

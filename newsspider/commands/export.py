@@ -6,13 +6,23 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsspider.commands import EXIT_OK, add_output_options, load_selected_config
 from newsspider.config import Config
 
+if TYPE_CHECKING:
+    from newsspider.outputs import Exported
+
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    add_output_options(add("export", cmd_export, "write RSS and Atom feeds from the database"))
+    add_output_options(
+        add(
+            "export",
+            cmd_export,
+            "write every feed (RSS, Atom, JSON Feed), feeds.opml and index.html from the database",
+        )
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -20,9 +30,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def export(config: Config, db: str, out: str, limit: int | None, *, quiet: bool) -> int:
+    """Export through the installed output (feeds/) and print what it did."""
     from newsspider import outputs
 
-    report = outputs.load().export(db, out, config, limit)
+    print_export(outputs.load().export(db, out, config, limit), out, quiet=quiet)
+    return EXIT_OK
+
+
+def print_export(report: Exported, out: str, *, quiet: bool) -> None:
     for skipped in report.skipped:
         print(f"feed: skipped {skipped.site}/{skipped.news_id}: {skipped.reason}", file=sys.stderr)
     if not quiet:
@@ -31,4 +46,3 @@ def export(config: Config, db: str, out: str, limit: int | None, *, quiet: bool)
             f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged "
             f"in {Path(out).resolve()} (entries: {entries})"
         )
-    return EXIT_OK

@@ -2,15 +2,17 @@
 
 For a user debugging a site (`extract page.html --url URL --site NAME`) and for
 benchmarks (`extract --batch pages.jsonl`: one JSON line per input line, in
-order, in one process). A page that cannot be read yields a line with `error`
-and the batch goes on. The fields are what a crawl would store (`newsspider.pages`);
-a page a crawl would drop says why in `dropped`. No Scrapy here.
+order, pages spread over `--jobs` worker processes). A page that cannot be read
+yields a line with `error` and the batch goes on. The fields are what a crawl
+would store (`newsspider.pages`); a page a crawl would drop says why in
+`dropped`. No Scrapy here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +23,12 @@ from newsspider.errors import UsageError
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    command = add("extract", cmd_extract, "run the extraction chain on saved pages; print JSON")
+    command = add(
+        "extract",
+        cmd_extract,
+        "run the extraction chain on saved pages; print JSON",
+        options=("config",),
+    )
     command.add_argument("path", nargs="?", metavar="PATH", help="a saved page (.html, .html.gz)")
     command.add_argument("--url", help="the page's address (for relative links and URL dates)")
     command.add_argument("--site", help="use this configured site's selectors, kind and zone")
@@ -30,11 +37,20 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         metavar="LIST.jsonl",
         help='read lines {"path": ..., "url": ...}; print one JSON line per input line',
     )
+    command.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes for --batch (default: the number of cores)",
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     if bool(args.path) == bool(args.batch):
         raise UsageError("extract: give either PATH or --batch LIST.jsonl")
+    if args.jobs < 1:
+        raise UsageError("extract: --jobs must be at least 1")
     from newsspider.pages import extract_batch, extract_file  # the extraction stack
 
     site = load_selected_config(args).select([args.site])[0] if args.site else None
@@ -42,12 +58,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.path:
         result = extract_file(args.path, args.url or Path(args.path).resolve().as_uri(), site, now)
         print(json.dumps(result, ensure_ascii=False, indent=2))
-        return EXIT_SITE_FAILED if "error" in result else EXIT_OK
+        if "error" in result:
+            print(f"newsspider: error: {args.path}: {result['error']}", file=sys.stderr)
+            return EXIT_SITE_FAILED
+        return EXIT_OK
     try:
         lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"extract: cannot read {args.batch}: {exc}") from None
     out = sys.stdout
-    for result in extract_batch(lines, site, now):
+    for result in extract_batch(lines, site, now, jobs=args.jobs):
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return EXIT_OK

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from newsspider.commands import EXIT_OK, positive_int
+from newsspider.commands import EXIT_OK, load_selected_config, positive_int
+from newsspider.errors import UnknownSiteError
 
 FORMATS = ("table", "json", "csv", "ndjson")
 BOLD = ("\x1b[1m", "\x1b[0m")
@@ -18,8 +20,17 @@ _TITLE_WIDTH = 70
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    search = add("search", cmd_search, "full-text search of the stored articles (bm25 ranking)")
-    search.add_argument("query", help="words that must all occur (any order, any case)")
+    search = add(
+        "search",
+        cmd_search,
+        "full-text search of the stored articles (bm25 ranking)",
+        options=("config", "db"),
+    )
+    search.add_argument(
+        "query",
+        help='words (all must occur), "a phrase", prefix*, OR, NOT, ( ), NEAR(a b), '
+        "title: or body: (SQLite FTS5 syntax; see docs/queries.md)",
+    )
     add_filter_options(search)
 
 
@@ -39,9 +50,17 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def filters_of(args: argparse.Namespace) -> Any:
-    from newsspider.db.read import Filters
+def filters_of(args: argparse.Namespace, conn: sqlite3.Connection) -> Any:
+    """The filters, after checking that every --site is configured or in the database."""
+    from newsspider.db.read import Filters, stored_sites
 
+    if args.site:
+        known = set(load_selected_config(args).sites) | stored_sites(conn)
+        unknown = sorted(set(args.site) - known)
+        if unknown:
+            raise UnknownSiteError(
+                f"unknown site(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            )
     return Filters(tuple(args.site), args.since, args.until, args.lang, args.source)
 
 
@@ -51,7 +70,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     highlight = BOLD if args.format == "table" and sys.stdout.isatty() else PLAIN
     conn = open_readonly(args.db)
     try:
-        rows = search(conn, args.query, filters_of(args), args.limit, highlight)
+        rows = search(conn, args.query, filters_of(args, conn), args.limit, highlight)
     finally:
         conn.close()
     print_rows(rows, args.format, detail="snippet")
@@ -83,8 +102,13 @@ def _print_table(rows: Sequence[dict[str, Any]], detail: str | None) -> None:
     width = max(len(str(r["site"])) for r in rows)
     for row in rows:
         when = (row.get("published") or "")[:16].replace("T", " ") or "(no date)".ljust(16)
-        title = str(row.get("title") or "")
+        title = _one_line(row.get("title"))
         title = title if len(title) <= _TITLE_WIDTH else title[: _TITLE_WIDTH - 1] + "…"
-        print(f"{when}  {row['site']:<{width}}  {row['news_id']:>10}  {title}")
+        print(f"{when}  {row['site']:<{width}}  {_one_line(row['news_id']):>10}  {title}")
         if detail and row.get(detail):
-            print(f"{'':16}  {row[detail]}")
+            print(f"{'':16}  {_one_line(row[detail])}")
+
+
+def _one_line(value: object) -> str:
+    """A table cell: whitespace of any kind (newlines, tabs) folded, so a row is one line."""
+    return " ".join(str(value or "").split())

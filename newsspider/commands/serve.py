@@ -37,8 +37,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from newsspider import outputs
+    from newsspider.db.read import open_readonly
 
     config = load_selected_config(args)
+    if Path(args.db).exists():
+        open_readonly(args.db).close()  # filters read it: an unusable file is an error now
     if not Path(args.out).is_dir():
         raise OutputError(f"{args.out}: no feed directory (run `newsspider export` first)")
     logging.basicConfig(level=log_level(args), format="%(asctime)s %(name)s %(message)s")

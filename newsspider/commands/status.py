@@ -7,52 +7,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
-from newsspider.config import Config
-from newsspider.health import Verdict, site_verdict
 
 _ROW = "{:<24} {:<20} {:>7} {:>7}  {}"
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    status = add("status", cmd_status, "per site: last success, new articles, health verdict")
+    status = add(
+        "status",
+        cmd_status,
+        "per site: last success, new articles, health verdict",
+        options=("config", "db"),
+    )
     status.add_argument("sites", nargs="*", metavar="SITE", help="sites to report (default: all)")
-    status.add_argument("--format", choices=("table", "json"), default="table")
-
-
-@dataclass(frozen=True)
-class SiteStatus:
-    site: str
-    last_success: str | None
-    new_day: int
-    new_week: int
-    verdict: Verdict
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "site": self.site,
-            "last_success": self.last_success,
-            "new_last_day": self.new_day,
-            "new_last_week": self.new_week,
-            "healthy": self.verdict.healthy,
-            "reasons": list(self.verdict.reasons),
-        }
+    status.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output (default: table)"
+    )
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from newsspider.db.read import open_readonly
+    from newsspider.usecases import site_statuses
 
-    config = load_selected_config(args)
-    conn = open_readonly(args.db)
-    try:
-        report = site_statuses(conn, config, args.sites)
-    finally:
-        conn.close()
+    report = site_statuses(load_selected_config(args), args.db, args.sites)
     if args.format == "json":
         print(json.dumps([s.as_dict() for s in report], ensure_ascii=False, indent=2))
     else:
@@ -62,30 +40,3 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(_ROW.format(s.site, when, s.new_day, s.new_week, s.verdict.label))
     healthy = all(s.verdict.healthy for s in report)
     return EXIT_OK if healthy else EXIT_SITE_FAILED
-
-
-def site_statuses(conn: sqlite3.Connection, config: Config, names: list[str]) -> list[SiteStatus]:
-    from newsspider.db.read import last_success, new_since, recent_runs
-
-    now = datetime.now(UTC)
-    return [
-        SiteStatus(
-            site.name,
-            last_success(conn, site.name),
-            new_since(conn, site.name, now - timedelta(days=1)),
-            new_since(conn, site.name, now - timedelta(days=7)),
-            site_verdict(site.name, recent_runs(conn, site.name), config.health),
-        )
-        for site in config.select(names)
-    ]
-
-
-def unhealthy_sites(db: str, config: Config, names: list[str]) -> list[Verdict]:
-    """The verdicts that are not ok, for `run` to report and exit on."""
-    from newsspider.db.read import open_readonly
-
-    conn = open_readonly(db)
-    try:
-        return [s.verdict for s in site_statuses(conn, config, names) if not s.verdict.healthy]
-    finally:
-        conn.close()

@@ -13,24 +13,20 @@ import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsspider.config.checks import (
-    AT_LEAST_ONE,
     CRAWL_TYPES,
     HEALTH_TYPES,
-    NOT_NEGATIVE,
     SITE_TYPES,
     TOP_LEVEL,
+    check_declared,
     check_networks,
-    check_regex,
     check_render,
     check_selector,
     check_types,
-    check_urls,
     is_xpath,
-    parse_duration,
 )
+from newsspider.config.durations import parse_duration
 from newsspider.config.feeds import parse_feeds
 from newsspider.config.model import (
     ALARM_FEED_NAME,
@@ -38,7 +34,6 @@ from newsspider.config.model import (
     DEFAULT_CONFIG,
     FAMILY_KINDS,
     LOCAL_CONFIG,
-    RENDER_MODES,
     SELECTOR_FIELDS,
     SITE_KINDS,
     Config,
@@ -47,6 +42,7 @@ from newsspider.config.model import (
     HealthOptions,
     SiteConfig,
 )
+from newsspider.config.rules import required
 from newsspider.errors import ConfigError
 
 __all__ = [
@@ -76,7 +72,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = tomllib.loads(_read_text(path))
     except FileNotFoundError:
-        raise ConfigError(where, "file not found (pass --config PATH)") from None
+        raise ConfigError(where, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(where, f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -123,11 +119,7 @@ def _parse_health(where: str, table: Any) -> HealthOptions:
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="health")
     check_types(where, None, table, HEALTH_TYPES, prefix="health.")
-    for key in ("empty_runs", "min_articles"):
-        if table.get(key, 1) < 1:
-            raise ConfigError(where, "must be at least 1", key=f"health.{key}")
-    if not 0 < table.get("missing_share_jump", 0.3) <= 1:
-        raise ConfigError(where, "must be above 0 and at most 1", key="health.missing_share_jump")
+    check_declared(where, None, table, HealthOptions, prefix="health.")
     return HealthOptions(**table)
 
 
@@ -143,17 +135,6 @@ def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
     return allowed, processes
 
 
-# Lists the site table holds that SiteConfig keeps as tuples (start_urls etc. are set below).
-_LIST_KEYS = (
-    "start_urls",
-    "allowed_domains",
-    "sitemaps",
-    "feeds",
-    "allow_addresses",
-    "block_resources",
-)
-
-
 def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
@@ -162,57 +143,19 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", site=name)
     check_types(where, name, table, SITE_TYPES)
-    for key in ("kind", "start_urls", "timezone"):
+    for key in required(SiteConfig):
         if key not in table:
             raise ConfigError(where, "is required", site=name, key=key)
-    if table["kind"] not in SITE_KINDS:
-        raise ConfigError(where, f"must be one of {', '.join(SITE_KINDS)}", site=name, key="kind")
-    for key in ("start_urls", "sitemaps", "feeds"):
-        check_urls(where, name, key, table.get(key, []))
-    if not table["start_urls"]:
-        raise ConfigError(where, "needs at least one URL", site=name, key="start_urls")
-    try:
-        ZoneInfo(table["timezone"])
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            where,
-            f"unknown time zone {table['timezone']!r} (use an IANA name such as 'Asia/Tehran')",
-            site=name,
-            key="timezone",
-        ) from None
-    for key in ("article_url_pattern", "id_pattern"):
-        if key in table:
-            check_regex(where, name, key, table[key])
-    if "id_pattern" in table and "id" not in re.compile(table["id_pattern"]).groupindex:
-        raise ConfigError(where, "needs a named group (?P<id>...)", site=name, key="id_pattern")
-    for key in AT_LEAST_ONE:
-        if key in table and table[key] < 1:
-            raise ConfigError(where, "must be at least 1", site=name, key=key)
-    for key in NOT_NEGATIVE:
-        if key in table and table[key] < 0:
-            raise ConfigError(where, "must not be negative", site=name, key=key)
-    if table.get("timeout", 1) == 0:
-        raise ConfigError(where, "must be above 0", site=name, key="timeout")
-    if "schedule" in table:
-        try:
-            parse_duration(table["schedule"])
-        except ValueError as exc:
-            raise ConfigError(where, str(exc), site=name, key="schedule") from None
-    check_render(where, name, table, RENDER_MODES)
+    check_declared(where, name, table, SiteConfig)
+    check_render(where, name, table)
     selectors = table.get("selectors", {})
     for field_name, selector in selectors.items():
         check_selector(where, name, field_name, selector)
     domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
-    values = {k: v for k, v in table.items() if k not in _LIST_KEYS}
-    if "block_resources" in table:
-        values["block_resources"] = tuple(table["block_resources"])
     site_allowed = check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
-    return SiteConfig(
-        name=name,
-        start_urls=tuple(table["start_urls"]),
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+    values.update(
         allowed_domains=tuple(sorted({d for d in domains if d})),
-        sitemaps=tuple(table.get("sitemaps", [])),
-        feeds=tuple(table.get("feeds", [])),
         allow_addresses=tuple(dict.fromkeys(allowed + site_allowed)),
-        **values,
     )
+    return SiteConfig(name=name, **values)

@@ -3,110 +3,27 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
-from urllib.parse import urlparse
 
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
-from newsspider.config.model import SELECTOR_FIELDS
+from newsspider.config.model import (
+    SELECTOR_FIELDS,
+    FeedFamily,
+    FeedOptions,
+    HealthOptions,
+    SiteConfig,
+)
+from newsspider.config.rules import declared, toml_types
 from newsspider.errors import ConfigError
 
-SITE_TYPES: dict[str, tuple[type, ...]] = {
-    "kind": (str,),
-    "start_urls": (list,),
-    "timezone": (str,),
-    "language": (str,),
-    "title": (str,),
-    "allowed_domains": (list,),
-    "article_url_pattern": (str,),
-    "id_pattern": (str,),
-    "max_pages": (int,),
-    "sitemaps": (list,),
-    "feeds": (list,),
-    "selectors": (dict,),
-    "obey_robots": (bool,),
-    "download_delay": (int, float),
-    "concurrency": (int,),
-    "timeout": (int, float),
-    "dayfirst": (bool,),
-    "max_requests": (int,),
-    "max_depth": (int,),
-    "max_page_bytes": (int,),
-    "max_url_length": (int,),
-    "max_query_params": (int,),
-    "retries": (int,),
-    "max_retry_delay": (int, float),
-    "allow_addresses": (list,),
-    "refresh_hours": (int, float),
-    "stop_after_known_pages": (int,),
-    "schedule": (str,),
-    "render": (str,),
-    "browser_path": (str,),
-    "wait_for": (str,),
-    "render_timeout": (int, float),
-    "idle_timeout": (int, float),
-    "max_open_pages": (int,),
-    "block_resources": (list,),
-}
-FEED_TYPES: dict[str, tuple[type, ...]] = {
-    "base_url": (str,),
-    "title": (str,),
-    "limit": (int,),
-    "websub_hub": (str,),
-    "max_age": (int,),
-    "families": (dict,),
-}
-FAMILY_TYPES: dict[str, tuple[type, ...]] = {
-    "kind": (str,),
-    "value": (str,),
-    "query": (str,),
-    "sites": (list,),
-    "language": (str,),
-    "title": (str,),
-}
+SITE_TYPES = toml_types(SiteConfig)  # from the declarations (newsspider.config.model)
+FEED_TYPES = toml_types(FeedOptions) | {"families": (dict,)}
+FAMILY_TYPES = toml_types(FeedFamily)
 CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,), "extract_processes": (int,)}
-HEALTH_TYPES: dict[str, tuple[type, ...]] = {
-    "empty_runs": (int,),
-    "missing_share_jump": (int, float),
-    "min_articles": (int,),
-    "feed": (bool,),
-}
+HEALTH_TYPES = toml_types(HealthOptions)
 TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
-AT_LEAST_ONE = (
-    "max_pages",
-    "concurrency",
-    "max_requests",
-    "max_page_bytes",
-    "max_url_length",
-    "max_open_pages",
-)
-NOT_NEGATIVE = (
-    "download_delay",
-    "timeout",
-    "max_depth",
-    "max_query_params",
-    "retries",
-    "max_retry_delay",
-    "refresh_hours",
-    "stop_after_known_pages",
-    "idle_timeout",
-)
-_DURATION = re.compile(r"(?P<count>\d+)\s*(?P<unit>[smhd])")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str) -> int:
-    """Seconds in a duration such as `15m`, `1h30m`, `90s` or `1d`; ValueError otherwise."""
-    compact = text.strip().lower()
-    parts = list(_DURATION.finditer(compact))
-    if not parts or "".join(p.group(0) for p in parts).replace(" ", "") != compact.replace(" ", ""):
-        raise ValueError(f"{text!r} is not a duration such as 15m, 1h or 1d")
-    seconds = sum(int(p.group("count")) * _UNIT_SECONDS[p.group("unit")] for p in parts)
-    if seconds <= 0:
-        raise ValueError(f"{text!r} must be longer than zero")
-    return seconds
 
 
 def check_networks(where: str, site: str | None, key: str, values: list[Any]) -> tuple[str, ...]:
@@ -144,18 +61,15 @@ def check_types(
             raise ConfigError(where, "must be a finite number", site=site, key=prefix + key)
 
 
-def check_urls(where: str, site: str, key: str, urls: list[Any]) -> None:
-    for url in urls:
-        parts = urlparse(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(where, f"{url!r} is not an http(s) URL", site=site, key=key)
-
-
-def check_regex(where: str, site: str, key: str, pattern: str) -> None:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(where, f"invalid regular expression: {exc}", site=site, key=key) from None
+def check_declared(
+    where: str, site: str | None, table: dict[str, Any], cls: type, prefix: str = ""
+) -> None:
+    """The declared checks of `cls`'s keys (config/model.py) on the table's values."""
+    for field in declared(cls):
+        if field.name in table:
+            for check in field.metadata["check"]:
+                if (problem := check(table[field.name])) is not None:
+                    raise ConfigError(where, problem, site=site, key=prefix + field.name)
 
 
 def check_selector(where: str, site: str, field_name: str, selector: Any) -> None:
@@ -189,12 +103,8 @@ RESOURCE_TYPES = (
 )  # fmt: skip
 
 
-def check_render(where: str, site: str, table: dict[str, Any], modes: tuple[str, ...]) -> None:
-    """The browser keys of a site table (docs/browser.md); types are checked already."""
-    if table.get("render", "http") not in modes:
-        raise ConfigError(where, f"must be one of {', '.join(modes)}", site=site, key="render")
-    if table.get("render_timeout", 1) <= 0:
-        raise ConfigError(where, "must be above 0", site=site, key="render_timeout")
+def check_render(where: str, site: str, table: dict[str, Any]) -> None:
+    """The browser keys of a site table (docs/browser.md) beyond their declared checks."""
     if not table.get("browser_path", "x").strip():
         raise ConfigError(where, "must be a path to Chromium", site=site, key="browser_path")
     selector = table.get("wait_for")

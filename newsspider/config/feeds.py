@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlparse
 
-from newsspider.config.checks import FAMILY_TYPES, FEED_TYPES, check_types
+from newsspider.config.checks import FAMILY_TYPES, FEED_TYPES, check_declared, check_types
 from newsspider.config.model import (
     ALARM_FEED_NAME,
     COMBINED_FEED_NAME,
@@ -21,20 +20,12 @@ def parse_feeds(where: str, table: Any, site_names: tuple[str, ...]) -> FeedOpti
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="feeds")
     check_types(where, None, table, FEED_TYPES, prefix="feeds.")
+    check_declared(where, None, table, FeedOptions, prefix="feeds.")
     families = tuple(
         _parse_family(where, name, family, site_names)
         for name, family in table.get("families", {}).items()
     )
-    options = FeedOptions(**{**table, "families": families})
-    for key in ("base_url", "websub_hub"):
-        value = getattr(options, key)
-        if value is not None and urlparse(value).scheme not in ("http", "https"):
-            raise ConfigError(where, "must be an http(s) URL", key=f"feeds.{key}")
-    if options.limit < 1:
-        raise ConfigError(where, "must be at least 1", key="feeds.limit")
-    if options.max_age < 0:
-        raise ConfigError(where, "must not be negative", key="feeds.max_age")
-    return options
+    return FeedOptions(**{**table, "families": families})
 
 
 def _parse_family(where: str, name: str, table: Any, site_names: tuple[str, ...]) -> FeedFamily:

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from newsspider.config.rules import (
+    above_zero,
+    at_least_one,
+    duration,
+    http_url,
+    http_urls,
+    id_group,
+    key,
+    not_empty,
+    not_negative,
+    one_of,
+    regex,
+    share,
+    time_zone,
+)
 
 if TYPE_CHECKING:
     from newsspider.cluster.config import ClusterOptions
@@ -37,52 +53,145 @@ SELECTOR_FIELDS = (
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """One `[sites.NAME]` table."""
+    """One `[sites.NAME]` table: each key declared once, with its type, default, checks and
+    the one-line doc of docs/sites.md's key table (see `newsspider.config.rules`)."""
 
     name: str
-    kind: str
-    start_urls: tuple[str, ...]
-    timezone: str
-    language: str | None = None
-    title: str | None = None
-    allowed_domains: tuple[str, ...] = ()
-    article_url_pattern: str | None = None
-    id_pattern: str | None = None
-    max_pages: int = 5
-    sitemaps: tuple[str, ...] = ()
-    feeds: tuple[str, ...] = ()
-    selectors: dict[str, str] = field(default_factory=dict)
-    obey_robots: bool = True
-    download_delay: float = 0.25
-    concurrency: int = 4
-    timeout: float = 30.0
-    dayfirst: bool = False
-    # Limits against traps and bombs (see docs/robustness.md); each ends a branch, not the run.
-    max_requests: int = 2000
-    max_depth: int | None = None  # None: max_pages + DEPTH_BEYOND_PAGES (see depth_limit)
-    max_page_bytes: int = 8 * 1024 * 1024
-    max_url_length: int = 2048
-    max_query_params: int = 12
-    retries: int = 2
-    max_retry_delay: float = 60.0
-    # Addresses allowed despite the default deny-list (private, loopback, link-local).
-    allow_addresses: tuple[str, ...] = ()
-    # Incremental crawling (docs/operations.md): articles first seen or published within
-    # `refresh_hours` are re-fetched with a conditional GET; listing pages stop after
-    # `stop_after_known_pages` pages in a row with nothing new (0: never stop early).
-    refresh_hours: float = 48.0
-    stop_after_known_pages: int = 1
-    # How often `run` crawls the site: "10m", "1h", "1d" (None: every run).
-    schedule: str | None = None
-    # Rendering in headless Chromium (docs/browser.md): "http" (never), "listings" (listing
-    # pages only) or "browser" (listing and article pages).
-    render: str = "http"
-    browser_path: str = "/usr/bin/chromium"
-    wait_for: str | None = None  # CSS selector a rendered page waits for (else network idle)
-    render_timeout: float = 30.0  # seconds to load a page, and to find `wait_for`
-    idle_timeout: float = 5.0  # at most this long waiting for network idle
-    max_open_pages: int = 4
-    block_resources: tuple[str, ...] = ("image", "font", "media")
+    kind: str = key(doc='`"portal"` or `"generic"`', check=(one_of(*SITE_KINDS),))
+    start_urls: tuple[str, ...] = key(
+        doc="listing pages (a site's home page is fine); at least one http(s) URL",
+        check=(http_urls, not_empty),
+    )
+    timezone: str = key(
+        doc='IANA zone of the newsroom, e.g. `"Asia/Tehran"`; dates without an offset are read'
+        " in it",
+        check=(time_zone,),
+    )
+    title: str | None = key(None, doc="shown in feeds", shown="the site name")
+    language: str | None = key(
+        None, doc="language code; used when a page does not declare its own language"
+    )
+    allowed_domains: tuple[str, ...] = key(
+        (),
+        doc="links elsewhere are not followed (subdomains are allowed)",
+        shown="hosts of `start_urls`",
+    )
+    article_url_pattern: str | None = key(
+        None,
+        doc="regex searched in absolute URLs: which links, sitemap and feed entries are articles",
+        check=(regex,),
+    )
+    id_pattern: str | None = key(
+        None,
+        doc="regex with a named group `(?P<id>...)`: the news ID taken from the article's URL",
+        check=(regex, id_group),
+    )
+    max_pages: int = key(
+        5, doc="listing pages followed per start URL and run", check=(at_least_one,)
+    )
+    sitemaps: tuple[str, ...] = key(
+        (),
+        doc="sitemap (or sitemap index) URLs (generic sites)",
+        check=(http_urls,),
+        shown="from robots.txt",
+    )
+    feeds: tuple[str, ...] = key(
+        (),
+        doc="RSS/Atom/JSON Feed URLs (generic sites)",
+        check=(http_urls,),
+        shown='`<link rel="alternate">`',
+    )
+    selectors: dict[str, str] = key(
+        {}, doc="per field, a CSS selector or an XPath (`xpath:...`, or starting with `/` or `(`)"
+    )
+    obey_robots: bool = key(True, doc="obey the site's robots.txt")
+    download_delay: float = key(
+        0.25, doc="seconds between requests to the site", check=(not_negative,)
+    )
+    concurrency: int = key(4, doc="parallel requests to the site", check=(at_least_one,))
+    timeout: float = key(30.0, doc="seconds per request", check=(not_negative, above_zero))
+    dayfirst: bool = key(False, doc="read `05/06/2025` as 5 June")
+    schedule: str | None = key(
+        None,
+        doc='crawl at most this often within `run` (`"10m"`, `"1h"`, `"1d"`); see'
+        " docs/operations.md",
+        check=(duration,),
+        shown="every run",
+    )
+    # Incremental crawling (docs/operations.md).
+    refresh_hours: float = key(
+        48.0,
+        doc="re-check articles this recent with conditional GETs (corrections)",
+        check=(not_negative,),
+    )
+    stop_after_known_pages: int = key(
+        1,
+        doc="stop paging after this many listing pages with nothing new (0: page through all)",
+        check=(not_negative,),
+    )
+    # Limits against traps and bombs (docs/robustness.md); each ends a branch, not the run.
+    allow_addresses: tuple[str, ...] = key(
+        (),
+        doc='networks the address guard lets this site reach (e.g. `["127.0.0.1/32"]`); also'
+        " global in `[crawl]`",
+    )
+    max_requests: int = key(2000, doc="requests per run", check=(at_least_one,))
+    max_depth: int | None = key(
+        None,
+        doc="link hops from a start URL, pagination included",
+        check=(not_negative,),
+        shown="20, or `max_pages` + 3",
+    )
+    max_page_bytes: int = key(
+        8 * 1024 * 1024,
+        doc="largest response (decompressed)",
+        check=(at_least_one,),
+        shown="8 MiB",
+    )
+    max_url_length: int = key(2048, doc="longer URLs are not followed", check=(at_least_one,))
+    max_query_params: int = key(
+        12, doc="URLs with more query parameters are not followed", check=(not_negative,)
+    )
+    retries: int = key(
+        2, doc="retries of a failed request (5xx, 429, resets), with backoff", check=(not_negative,)
+    )
+    max_retry_delay: float = key(
+        60.0, doc="longest `Retry-After` honoured, in seconds", check=(not_negative,)
+    )
+    # Rendering in headless Chromium (docs/browser.md).
+    render: str = key(
+        "http",
+        doc='`"browser"`: render listing and article pages in headless Chromium; `"listings"`:'
+        " listing pages only (docs/browser.md)",
+        check=(one_of(*RENDER_MODES),),
+    )
+    browser_path: str = key(
+        "/usr/bin/chromium",
+        doc="the Chromium executable of a rendering site (missing: exit 2 naming this key)",
+        shown="`/usr/bin/chromium`",
+    )
+    wait_for: str | None = key(
+        None,
+        doc="CSS selector a rendered page waits for; without it, network idle (at most"
+        " `idle_timeout`)",
+    )
+    render_timeout: float = key(
+        30.0,
+        doc="seconds to load a rendered page, and to find `wait_for`; over it: one"
+        " `render_timeout` error",
+        check=(above_zero,),
+    )
+    idle_timeout: float = key(
+        5.0,
+        doc="at most this many seconds waiting for network idle; then the page is taken as it is",
+        check=(not_negative,),
+    )
+    max_open_pages: int = key(
+        4, doc="browser pages (tabs) open at once for the site", check=(at_least_one,)
+    )
+    block_resources: tuple[str, ...] = key(
+        ("image", "font", "media"), doc="Playwright resource types a rendered page may not load"
+    )
 
     @property
     def depth_limit(self) -> int:
@@ -105,34 +214,48 @@ class FeedFamily:
     """
 
     name: str
-    kind: str
-    value: str | None = None
-    query: str | None = None
-    sites: tuple[str, ...] = ()
-    language: str | None = None
-    title: str | None = None
+    kind: str = key(doc="`category`, `tag`, `language`, `source` or `search`")
+    value: str | None = key(None, doc="the category, tag, language or source (not for search)")
+    query: str | None = key(None, doc="the full-text query of a `search` family")
+    sites: tuple[str, ...] = key((), doc="only these sites", shown="every site")
+    language: str | None = key(None, doc="only articles in this language")
+    title: str | None = key(None, doc="the feed's title", shown="from the family")
 
 
 @dataclass(frozen=True)
 class FeedOptions:
     """The `[feeds]` table: how `export` writes feeds and `serve` serves them."""
 
-    base_url: str = "http://127.0.0.1:8080/"
-    title: str = "newsspider"
-    limit: int = 50
-    websub_hub: str | None = None
-    max_age: int = 900
-    families: tuple[FeedFamily, ...] = ()
+    base_url: str = key(
+        "http://127.0.0.1:8080/",
+        doc="where the feed files are published (self links, ids)",
+        check=(http_url,),
+    )
+    title: str = key("newsspider", doc="the combined feed's title")
+    limit: int = key(50, doc="articles per feed", check=(at_least_one,))
+    websub_hub: str | None = key(
+        None, doc="announce feeds and ping this hub on change", check=(http_url,)
+    )
+    max_age: int = key(900, doc="Cache-Control max-age of `serve`, seconds", check=(not_negative,))
+    families: tuple[FeedFamily, ...] = ()  # the [feeds.families.NAME] tables (FeedFamily)
 
 
 @dataclass(frozen=True)
 class HealthOptions:
     """The `[health]` table: when `status` and `run` call a site unhealthy."""
 
-    empty_runs: int = 3  # this many runs in a row without a single article link
-    missing_share_jump: float = 0.3  # rise in the share of articles missing date/body/title
-    min_articles: int = 3  # articles a run must have parsed for its share to count
-    feed: bool = False  # publish the alarms as their own feed (`alarms.*`) on export
+    empty_runs: int = key(
+        3, doc="this many runs in a row without a single article link", check=(at_least_one,)
+    )
+    missing_share_jump: float = key(
+        0.3,
+        doc="rise in the share of articles missing date/body/title",
+        check=(share,),
+    )
+    min_articles: int = key(
+        3, doc="articles a run must have parsed for its share to count", check=(at_least_one,)
+    )
+    feed: bool = key(False, doc="publish the alarms as their own feed (`alarms.*`) on export")
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class Database:
         self._users = 0
         import sqlite_utils  # here: readers of newsspider.db never load it (it loads numpy)
 
+        import newsspider.db.stories  # noqa: F401 - the writer's MinHash code, loaded on open
+
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
@@ -247,6 +249,15 @@ class Database:
                 {"site": site, "started": started, "status": "running"}
             )
             return int(table.last_pk or 0)
+
+    def close_stale_runs(self, site: str, reason: str) -> None:
+        """Mark the site's runs still `running` (their process died) as interrupted."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finish_reason = ? "
+                "WHERE site = ? AND status = 'running'",
+                (reason, site),
+            )
 
     def finish_run(self, run_id: int, fields: Mapping[str, Any]) -> None:
         values = {

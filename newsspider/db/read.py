@@ -10,7 +10,6 @@ Importing this module pulls in neither Scrapy nor the numeric stack.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +18,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from newsspider.db.fts import BadQueryError, mentions, parse_query, snippet
 from newsspider.db.schema import SCHEMA_VERSION, SORT_DATE, qualified
 from newsspider.db.selection import NEWEST_FIRST, Selection
 from newsspider.errors import DatabaseError, DatabaseNotFoundError, NewsspiderError
-from newsspider.extract.text import search_form
 
 BUSY_TIMEOUT_S = 10.0
 ARTICLE_COLUMNS = ("site", "news_id", "published", "title", "source", "language", "url")
@@ -32,10 +31,6 @@ FEED_COLUMNS = (
     "story_id",
 )  # fmt: skip
 RECENT_RUNS = 25  # runs per site read for its health verdict
-# The longest full-text query accepted (characters, after normalization).
-MAX_QUERY_CHARS = 200
-# A letter or digit: a "word" without one (punctuation) holds no token to search for.
-_WORD_CHARACTER = re.compile(r"[^\W_]")
 _SORT_DATE = qualified(SORT_DATE, "a")
 
 
@@ -43,10 +38,6 @@ class QueryError(NewsspiderError):
     """A search or filter the database cannot answer (bad query, bad date)."""
 
     exit_status = 2
-
-
-class BadQueryError(ValueError):
-    """A user's full-text query that cannot be searched for (the message says why)."""
 
 
 # Connections ------------------------------------------------------------------
@@ -90,19 +81,8 @@ def reading(path: str | Path) -> Iterator[sqlite3.Connection]:
 
 
 def fts_query(text: str) -> str:
-    """A user's words as a safe FTS5 expression: every word must occur, in any column.
-
-    Words are normalized like the index (`search_form`) and each is quoted, so no
-    character of the query can be read as FTS5 syntax. `search_text` holds the index
-    form only where it differs from the text beyond case (see `newsspider.db`):
-    English matches in title/body_text, Persian in search_text.
-    """
-    words = [word for word in search_form(text).split() if _WORD_CHARACTER.search(word)]
-    if not words:
-        raise BadQueryError("the query has no words to search for")
-    if sum(len(word) for word in words) > MAX_QUERY_CHARS:
-        raise BadQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+    """A user's query (FTS5 syntax, see newsspider.db.fts) as the checked, folded MATCH."""
+    return parse_query(text).match
 
 
 @dataclass(frozen=True)
@@ -152,21 +132,27 @@ def search(
     limit: int,
     highlight: tuple[str, str] = ("[", "]"),
 ) -> list[dict[str, Any]]:
-    """Articles matching every word of `text`, best first (bm25), with a highlighted snippet."""
+    """Articles matching the query (FTS5 syntax, see newsspider.db.fts), best first (bm25),
+    each with a snippet of its stored body (or title) around the first match."""
     try:
-        match = fts_query(text)
+        query = parse_query(text)
     except BadQueryError as exc:
         raise QueryError(f"search {text!r}: {exc}") from None
     clauses, params = filters.where()
     columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
     sql = (
-        f"SELECT {columns}, snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, "
-        "round(bm25(articles_fts), 3) AS rank "
+        f"SELECT {columns}, a.body_text, round(bm25(articles_fts), 3) AS rank "
         "FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
         f"WHERE articles_fts MATCH ? {''.join(' AND ' + c for c in clauses)} "
         "ORDER BY bm25(articles_fts) LIMIT ?"
     )
-    return _rows(conn, sql, [*highlight, match, *params, limit])
+    rows = _rows(conn, sql, [query.match, *params, limit])
+    for row in rows:
+        body = row.pop("body_text") or ""
+        source = body if mentions(body, query.terms) or not row["title"] else row["title"]
+        row["snippet"] = snippet(source, query.terms, highlight)
+        row["rank"] = row.pop("rank")  # last, as before
+    return rows
 
 
 def newest(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[dict[str, Any]]:
@@ -203,6 +189,12 @@ def story_copies(
 
 
 # Runs and status --------------------------------------------------------------
+
+
+def stored_sites(conn: sqlite3.Connection) -> set[str]:
+    """Every site with a crawl run or an article in the database."""
+    sql = "SELECT site FROM crawl_runs UNION SELECT DISTINCT site FROM articles"
+    return {row["site"] for row in _rows(conn, sql, [])}
 
 
 def recent_runs(conn: sqlite3.Connection, site: str) -> list[dict[str, Any]]:

@@ -2,7 +2,8 @@
 
 Version history: 1 articles, revisions, crawl_runs, story tables, FTS; 2 feed
 indexes, `article_labels`, failure reasons in `crawl_runs`; 3 incremental counts in
-`crawl_runs` (`not_modified`, `article_links`) and the views for common questions.
+`crawl_runs` (`not_modified`, `article_links`) and the views for common questions; 4
+`articles.published_local` (the publication time with the page's own offset).
 `create_schema` is idempotent and brings an older database up to date.
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils  # the writer's; readers never load it (it loads numpy)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
@@ -40,6 +41,8 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "news_id": str,
     "url": str,
     **{name: str for name in CONTENT_FIELDS},
+    # Derived from published_raw like `published`, so not a content field of its own.
+    "published_local": str,
     "fetched_at": str,
     "first_seen": str,
     "updated": str,
@@ -175,6 +178,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
             create_triggers=True,
             tokenize="unicode61 remove_diacritics 2",
         )
+    for name, kind in ARTICLE_COLUMNS.items():  # version 3 -> 4: published_local
+        if name not in articles.columns_dict:
+            articles.add_column(name, kind)
     if not db.table("revisions").exists():
         db.create_table("revisions", REVISION_COLUMNS, pk="id")
         db.table("revisions").create_index(["site", "news_id"])

@@ -2,7 +2,8 @@
 
 It binds 127.0.0.1 only, answers HTTP/1.1 with keep-alive, ETag and
 Last-Modified (and 304 for a matching If-None-Match), logs nothing to stderr
-and records every requested path so tests can count requests.
+and records every requested path so tests can count requests. Given a directory, it
+also publishes its files under /feeds/ (`newsspider demo --serve`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ from __future__ import annotations
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
+from urllib.parse import unquote, urlsplit
 
 from newsspider.demo.editions import Edition, build_editions
 from newsspider.demo.site import DemoSite, route_key
 
+FILES_PATH = "/feeds/"
+FILE_TYPES = {
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/feed+json; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".opml": "text/x-opml; charset=utf-8",
+}
 NOT_FOUND = b"<!DOCTYPE html><html><body><h1>404 - Page not found</h1></body></html>\n"
 
 
@@ -35,6 +45,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, with_body: bool) -> None:
         self.server.demo.record(self.path)
+        if self.server.demo.files and self.path.startswith(FILES_PATH):
+            self._send_file(with_body)
+            return
         page = self.server.demo.site.page(route_key(self.path))
         if page is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, with_body)
@@ -64,6 +77,18 @@ class _Handler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(body)
 
+    def _send_file(self, with_body: bool) -> None:
+        """A file of the directory published under /feeds/ (`demo --serve`), never outside it."""
+        root = self.server.demo.files
+        assert root is not None
+        name = unquote(urlsplit(self.path).path.removeprefix(FILES_PATH)) or "index.html"
+        path = (root / name).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, with_body)
+            return
+        kind = FILE_TYPES.get(path.suffix, "application/octet-stream")
+        self._send(HTTPStatus.OK, kind, path.read_bytes(), with_body)
+
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the request log on DemoServer replaces stderr lines."""
 
@@ -89,8 +114,11 @@ class DemoServer:
         edition: int = 1,
         port: int = 0,
         scripted: bool = False,
+        files: Path | None = None,
     ):
-        """`scripted` adds the "js" section, built by JavaScript (docs/browser.md)."""
+        """`scripted` adds the "js" section, built by JavaScript (docs/browser.md); `files`
+        is a directory to publish under /feeds/ (`newsspider demo --serve`)."""
+        self.files = files
         self.editions: dict[int, Edition] = build_editions(articles_per_section, seed, scripted)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.demo = self

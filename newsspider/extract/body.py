@@ -1,25 +1,28 @@
-"""Article body: trafilatura in precision mode, cleaned of boilerplate, with a JSON-LD fallback.
+"""Article body: candidate extractions combined by agreement, cleaned, with a JSON-LD fallback.
 
-Precision mode keeps less navigation than trafilatura's default; what still slips through (the
-headline repeated as the first block, "Related:" links, share prompts, comment sections) is removed
-here by rules that look at short blocks only, so real paragraphs are never dropped.
+Several extractors (trafilatura in precision and recall modes, readability-lxml, jusText,
+resiliparse: `candidates.py`) each propose the main text; `ensemble.py` combines them by
+agreement. What still slips through (the headline repeated as the first block, "Related:" links,
+share prompts, comment sections) is removed by rules that look at short blocks only, so real
+paragraphs are never dropped.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
-from copy import deepcopy
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import lxml.html
-import trafilatura
 from trafilatura.utils import load_html
 
+from newsspider.extract.candidates import Block, LazyCandidates
+from newsspider.extract.ensemble import DEFAULT, EnsembleConfig, combine
 from newsspider.extract.metadata import jsonld_articles
 
-BLOCK_TAGS = {"head": "h2", "p": "p", "list": "ul", "quote": "blockquote", "table": "p"}
+__all__ = ["Block", "Body", "assemble", "clean_blocks", "extract_body"]
 SHORT_BLOCK_WORDS = 25
 # A short block that is wholly a prompt, a widget label or a cross-link.
 BOILERPLATE = re.compile(
@@ -50,31 +53,44 @@ class Body:
     method: str
 
 
-@dataclass
-class Block:
-    tag: str
-    lines: list[str]
-
-
 def extract_body(
     html: str,
     url: str | None = None,
     *,
     tree: Any = None,
     metadata: dict[str, Any] | None = None,
+    config: EnsembleConfig = DEFAULT,
 ) -> Body | None:
     """Return the article body of a page, or None when no main text is found."""
-    tree = deepcopy(tree) if tree is not None else load_html(html)
+    tree = tree if tree is not None else load_html(html)
     if tree is None:
         return None
     title, summary, jsonld_body = _hints(tree, metadata)
-    blocks = clean_blocks(_trafilatura_blocks(tree, url), title, summary)
+    clean = partial(clean_blocks, title=title, summary=summary)
+    candidates = LazyCandidates(tree, html, url, clean)
+    return _body(*combine(candidates, config), jsonld_body)
+
+
+def assemble(
+    candidates: dict[str, list[Block]],
+    hints: tuple[str | None, str | None, str | None],
+    config: EnsembleConfig = DEFAULT,
+) -> Body | None:
+    """The body from every extractor's candidate blocks (computed beforehand, as the bench
+    does) and the page's title, summary and JSON-LD articleBody."""
+    title, summary, jsonld_body = hints
+    cleaned = {name: clean_blocks(blocks, title, summary) for name, blocks in candidates.items()}
+    return _body(*combine(cleaned, config), jsonld_body)
+
+
+def _body(blocks: list[Block], source: str, jsonld_body: str | None) -> Body | None:
     text = "\n\n".join("\n".join(block.lines) for block in blocks)
     if jsonld_body and _word_count(jsonld_body) > JSONLD_MIN_RATIO * _word_count(text):
         return _jsonld_body(jsonld_body)
     if not text:
         return None
-    return Body(text=text, html=_blocks_html(blocks), method="trafilatura")
+    method = "trafilatura" if source in ("precision", "recall") else source
+    return Body(text=text, html=_blocks_html(blocks), method=method)
 
 
 def clean_blocks(blocks: list[Block], title: str | None, summary: str | None) -> list[Block]:
@@ -96,37 +112,9 @@ def clean_blocks(blocks: list[Block], title: str | None, summary: str | None) ->
     return [block for block in kept if block.lines]
 
 
-def _trafilatura_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
-    document = trafilatura.bare_extraction(
-        tree, url=url, favor_precision=True, with_metadata=False, include_comments=False
-    )
-    body = getattr(document, "body", None)
-    if body is None:
-        return []
-    blocks = [Block("p", _text_lines(body.text))]
-    for element in body:
-        tag = BLOCK_TAGS.get(element.tag, "p")
-        parts = list(element.iter("item")) if tag == "ul" else [element]
-        blocks.append(Block(tag, [line for part in parts for line in _element_lines(part)]))
-        blocks.append(Block("p", _text_lines(element.tail)))
-    return [block for block in blocks if block.lines]
-
-
-def _element_lines(element: Any) -> list[str]:
-    """Text lines of a trafilatura element: <lb/> and table rows break lines, cells are spaced."""
-    for child in element.iter("lb", "row", "cell"):
-        child.tail = ("\n" if child.tag != "cell" else " ") + (child.tail or "")
-    tail, element.tail = element.tail, None
-    lines = _text_lines("".join(element.itertext()))
-    element.tail = tail
-    return lines
-
-
-def _text_lines(text: str | None) -> list[str]:
-    return [line for line in map(_normalize, (text or "").split("\n")) if line]
-
-
-def _hints(tree: lxml.html.HtmlElement, metadata: dict[str, Any] | None) -> tuple:
+def _hints(
+    tree: lxml.html.HtmlElement, metadata: dict[str, Any] | None
+) -> tuple[str | None, str | None, str | None]:
     """Title, summary and JSON-LD articleBody, from the caller's metadata or read cheaply here."""
     if metadata is not None:
         return metadata.get("title"), metadata.get("summary"), metadata.get("body")

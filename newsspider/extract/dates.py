@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_offset
+from email.utils import parsedate_to_datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
 
@@ -280,9 +281,30 @@ def _fallback_candidates(
         yield parsed.astimezone(UTC), "dateparser"
 
 
+# ISO 8601 basic format (20200924T150434Z), as some JSON-LD writes it.
+_BASIC_ISO = re.compile(
+    r"(?<![0-9])[0-9]{8}t[0-9]{2}:?[0-9]{2}(?::?[0-9]{2}(?:[.,][0-9]{1,6})?)?"
+    r"(?:z|[+-][0-9]{2}:?[0-9]{2})?(?![0-9])"
+)
+
+
+def _basic_iso_candidates(text: str, zone: ZoneInfo) -> Iterator[Candidate]:
+    found = _BASIC_ISO.search(text)
+    if found is None:
+        return
+    try:
+        moment = datetime.fromisoformat(found[0].upper())
+    except ValueError:
+        yield None, "iso"
+        return
+    local = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    yield local.astimezone(UTC), "iso"
+
+
 def _hand_candidates(
     text: str, zone: ZoneInfo, now: datetime, dayfirst: bool
 ) -> Iterator[Candidate]:
+    yield from _basic_iso_candidates(text, zone)
     yield from _numeric_candidates(text, zone, dayfirst)
     yield from _named_candidates(text, zone)
     yield from _relative_candidates(text, zone, now)
@@ -348,3 +370,24 @@ def to_iso_utc(moment: datetime) -> str:
         raise ValueError("moment must be timezone-aware")
     utc = moment.astimezone(UTC)
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc:%H:%M:%S}Z"
+
+
+def to_iso_local(moment: datetime, raw: str | None, timezone: str) -> str:
+    """ISO 8601 to the second in the offset `raw` states (ISO or RFC 822), else in `timezone`:
+    the moment as the publisher wrote it, so its date part is the day the page states."""
+    if moment.utcoffset() is None:
+        raise ValueError("moment must be timezone-aware")
+    zone = _stated_zone(raw) or ZoneInfo(timezone)
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _stated_zone(raw: str | None) -> tzinfo | None:
+    text = (raw or "").strip()[:MAX_INPUT_CHARS]
+    try:
+        stated = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            stated = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return stated.tzinfo if stated.utcoffset() is not None else None

@@ -19,7 +19,7 @@ from trafilatura.utils import load_html
 from newsspider.extract.body import extract_body
 from newsspider.extract.encoding import decode_html
 from newsspider.extract.metadata import LAZY_IMAGE_ATTRS, extract_metadata_with_sources
-from newsspider.extract.pubdate import find_published
+from newsspider.extract.pubdate import find_published, parse_date
 
 XPATH_START = ("xpath:", "/", "(")
 TEXT_FIELDS = ("title", "summary", "published_raw", "canonical_url", "language", "news_id")
@@ -54,10 +54,29 @@ def extract_article(
     metadata, sources = extract_metadata_with_sources(tree, url)
     for field in (*TEXT_FIELDS, *LIST_FIELDS):
         key = METADATA_KEYS.get(field, field)
+        if field == "published_raw":  # decided with the URL and the page text: _fill_generic
+            continue
         if not article[field] and metadata.get(key):
             _set(article, field, metadata[key], sources.get(key, "meta"))
     _fill_generic(article, text, url, tree, metadata, detect_language=detect_language)
+    if not article["published_raw"]:
+        _set_published(article, text, url, tree, metadata, sources.get("published", "meta"))
     return article
+
+
+def _set_published(
+    article: dict[str, Any], html: str, url: str, tree: Any, metadata: dict[str, Any], step: str
+) -> None:
+    """The metadata date as written when the signals agree on it, else the day they agree on."""
+    found = find_published(html, url, tree=tree, metadata=metadata)
+    if not found:
+        return
+    raw = metadata.get("published")
+    stated = parse_date(raw)
+    if raw and stated and stated.isoformat() == found:
+        _set(article, "published_raw", raw, step)
+    else:
+        _set(article, "published_raw", found, "htmldate")
 
 
 def _apply_known(article: dict[str, Any], known: dict[str, Any]) -> None:
@@ -134,10 +153,6 @@ def _fill_generic(
         if body is not None:
             _set(article, "body_text", body.text, body.method)
             article["body_html"] = body.html
-    if not article["published_raw"]:
-        published = find_published(html, url, tree=tree, metadata=metadata)
-        if published:
-            _set(article, "published_raw", published, "htmldate")
     if detect_language and not article["language"] and article["body_text"]:
         language, _ = py3langid.classify(article["body_text"][:LANGUAGE_SAMPLE])
         _set(article, "language", language, "langid")

@@ -9,12 +9,13 @@ metadata, and the body is the block holding the most unlinked paragraph text.
 
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import re
 from typing import Any
 
 import lxml.html
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, defs
 
 from newsspider.extract.labels import Labelled, find_labelled, is_label_line
 
@@ -126,7 +127,7 @@ def _body_paragraphs(tree: HtmlElement) -> list[str]:
     body = tree.find("body")
     if body is None:
         return []
-    body = lxml.html.fromstring(lxml.html.tostring(body))
+    body = _detached(body)
     for element in body.xpath("|".join(f"//{tag}" for tag in _CHROME)):
         element.drop_tree()
     for form in body.iter("form"):
@@ -136,6 +137,18 @@ def _body_paragraphs(tree: HtmlElement) -> list[str]:
     if best is None:
         return []
     return _segments(best) + _following_line(best)
+
+
+def _detached(body: HtmlElement) -> HtmlElement:
+    """A copy of the body to prune (the page's tree stays whole for the other steps): its
+    only element when it holds nothing else (an ASP.NET page's form), else itself as a div
+    (a span without block elements), as `lxml.html.fromstring` reads a body's markup."""
+    body = copy.deepcopy(body)
+    if len(body) == 1 and not (body.text or "").strip() and not (body[0].tail or "").strip():
+        return body[0]
+    blocks = any(isinstance(el.tag, str) and el.tag in defs.block_tags for el in body.iter())
+    body.tag = "div" if blocks else "span"
+    return body
 
 
 def _best_block(body: HtmlElement) -> HtmlElement | None:

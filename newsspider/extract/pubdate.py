@@ -1,15 +1,23 @@
-"""Publication date: structured metadata first, reconciled with the URL's date, then htmldate.
+"""Publication date: the day the page states, decided by agreement between its signals.
 
-A site's own datePublished/article:published_time is the most reliable signal; a date in the URL
-is the publisher's local day, so it wins over a UTC timestamp that is one day off (a UTC
-rendering of a late-evening local time). Without either, htmldate's fast heuristics run before its
-extensive search, which guesses more and is wrong more often. No signal at all gives None.
+Signals: the structured metadata date (JSON-LD datePublished, article:published_time, ...), a
+date in the URL, and htmldate (fast heuristics, then its extensive search). A metadata time
+with its own non-zero offset is the publisher's local time and is never overruled. Otherwise
+the day most signals agree on wins, ties going to metadata, then the URL, then htmldate;
+htmldate runs only when the others leave the day open. No signal at all gives None.
+
+Two older rules remain switchable for measurement (DateRule), off by default because they
+lost under cross-validation (bench/extraction.py): expressing a UTC timestamp in a zone
+guessed from the language tag, and letting the URL's day beat a UTC timestamp.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -69,29 +77,83 @@ LANGUAGE_ZONES = {
 LOCAL_SHIFT_HOURS = 10  # the widest time-zone offset we assume between UTC and a newsroom
 
 
+@dataclass(frozen=True)
+class DateRule:
+    """How the signals are combined; the defaults won under cross-validation."""
+
+    zone_from_language: bool = False  # express UTC in a zone guessed from the language tag
+    url_day_over_utc: bool = False  # the URL's day beats a UTC timestamp a few hours off
+    vote: bool = True  # majority of metadata, URL and htmldate; else first signal found
+    keep_utc: bool = False  # a UTC timestamp counts as the page's own offset: never outvoted
+
+
+DEFAULT_RULE = DateRule()
+Stated = datetime | date | None
+
+
 def find_published(
     html: str,
     url: str | None = None,
     *,
     tree: Any = None,
     metadata: dict[str, Any] | None = None,
+    rule: DateRule = DEFAULT_RULE,
 ) -> str | None:
     """Return the publication date as an ISO date or datetime string, or None when unknown."""
     if metadata is None and tree is None:
         tree = load_html(html)
     if metadata is None and tree is not None:
         metadata = extract_metadata(tree, url or "")
-    stated = parse_date((metadata or {}).get("published"))
-    if isinstance(stated, datetime):
-        stated = localize_utc(stated, (metadata or {}).get("language"))
-    in_url = url_date(url)
-    if stated and in_url:
-        return stated.isoformat() if _same_day(stated, in_url) else _reconcile(stated, in_url)
-    if stated:
+    metadata = metadata or {}
+    stated, in_url = parse_date(metadata.get("published")), url_date(url)
+    # htmldate without the URL when the URL already votes: its answer must be a separate signal
+    html_url = None if in_url else url
+    return decide(
+        stated, metadata.get("language"), in_url, lambda: htmldate_day(html, html_url), rule
+    )
+
+
+def decide(
+    stated: Stated,
+    language: str | None,
+    in_url: date | None,
+    from_html: Callable[[], str | None],
+    rule: DateRule = DEFAULT_RULE,
+) -> str | None:
+    """The publication date from the signals (htmldate called only when needed), as ISO."""
+    if isinstance(stated, datetime) and rule.zone_from_language:
+        stated = localize_utc(stated, language)
+    if isinstance(stated, datetime) and (stated.utcoffset() or _kept_utc(stated, rule)):
         return stated.isoformat()
-    if in_url:
+    if stated and in_url and not _same_day(stated, in_url) and rule.url_day_over_utc:
+        return _reconcile(stated, in_url)
+    if stated and (not rule.vote or not in_url or _same_day(stated, in_url)):
+        return stated.isoformat()
+    if in_url and not stated:
         return in_url.isoformat()
-    return _htmldate(html, url)
+    found = from_html()
+    if not stated and not in_url:
+        return found
+    return _majority(stated, in_url, found)
+
+
+def _majority(stated: Stated, in_url: date | None, found: str | None) -> str | None:
+    """The day most signals give; ties go to metadata, then the URL, then htmldate."""
+    days = [_day(stated), in_url, date.fromisoformat(found[:10]) if found else None]
+    counts = Counter(day for day in days if day)
+    best = max(counts.values())
+    winner = next(day for day in days if day and counts[day] == best)
+    if stated and winner == _day(stated):
+        return stated.isoformat()
+    return winner.isoformat() if winner == in_url else found
+
+
+def _kept_utc(stated: datetime, rule: DateRule) -> bool:
+    return rule.keep_utc and stated.tzinfo is not None and not rule.url_day_over_utc
+
+
+def _day(stated: Stated) -> date | None:
+    return stated.date() if isinstance(stated, datetime) else stated
 
 
 def parse_date(raw: str | None) -> datetime | date | None:
@@ -152,7 +214,8 @@ def _same_day(stated: datetime | date, day: date) -> bool:
     return (stated.date() if isinstance(stated, datetime) else stated) == day
 
 
-def _htmldate(html: str, url: str | None) -> str | None:
+def htmldate_day(html: str, url: str | None) -> str | None:
+    """htmldate's fast heuristics, then its extensive search."""
     for extensive in (False, True):
         found = htmldate.find_date(
             html, url=url, extensive_search=extensive, original_date=True, verbose=False

@@ -132,3 +132,27 @@ def test_single_page_that_cannot_be_read_is_a_failure(tmp_path, capsys):
     status, out = _run(capsys, "extract", str(tmp_path / "missing.html"))
     assert status == 1
     assert json.loads(out.out)["error"].startswith("cannot read")
+
+
+def test_batch_in_worker_processes_gives_the_same_lines_in_order(tmp_path, capsys):
+    entries = [{"path": str(POST), "url": POST_URL}, {"path": str(tmp_path / "gone.html")}] * 3
+    listing = tmp_path / "list.jsonl"
+    listing.write_text("\n".join(json.dumps(e) for e in entries) + "\nnot json\n")
+    _, one = _run(capsys, "extract", "--batch", str(listing), "--jobs", "1")
+    status, two = _run(capsys, "extract", "--batch", str(listing), "--jobs", "2")
+    assert status == 0
+    assert two.out == one.out
+    assert len(two.out.splitlines()) == 7
+
+
+def test_bad_job_count_exits_2(tmp_path, capsys):
+    assert main(["extract", "--batch", str(tmp_path / "x.jsonl"), "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_published_local_keeps_the_page_offset_beside_utc(capsys):
+    status, out = _run(capsys, "extract", str(POST), "--url", POST_URL)
+    result = json.loads(out.out)
+    assert status == 0
+    assert result["published"] == "2025-10-20T12:05:00Z"
+    assert result["published_local"] == "2025-10-20T14:05:00+02:00"

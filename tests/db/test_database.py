@@ -91,6 +91,25 @@ def test_wal_mode_schema_version_and_reopen(tmp_path):
     Database(path).close()  # reopening an existing database is fine
 
 
+def test_version_3_database_gains_published_local_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    Database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO articles (site, news_id, title) VALUES ('s', '1', 'Kept')")
+    conn.execute("ALTER TABLE articles DROP COLUMN published_local")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    for _ in range(2):  # the upgrade is idempotent
+        db = Database(path)
+        assert db.get_article("s", "1")["published_local"] is None
+        assert db.get_article("s", "1")["title"] == "Kept"
+        db.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    conn.close()
+
+
 def test_newer_schema_and_garbage_files_are_named_errors(tmp_path):
     newer = tmp_path / "newer.db"
     conn = sqlite3.connect(newer)

@@ -339,3 +339,21 @@ def test_garbage_never_raises_and_results_are_plausible(raw: str, dayfirst: bool
     if moment is not None:
         assert moment.tzinfo is UTC
         assert EARLIEST <= moment <= NOW + FUTURE_SLACK
+
+
+def test_local_iso_uses_the_stated_offset_else_the_zone():
+    from newsspider.extract.dates import to_iso_local
+
+    moment = datetime(2020, 5, 2, 2, 54, 29, tzinfo=UTC)
+    assert to_iso_local(moment, "2020-05-01T22:54:29-04:00", "UTC") == "2020-05-01T22:54:29-04:00"
+    assert to_iso_local(moment, "Sat, 02 May 2020 02:54:29 +0000", "Asia/Tokyo").endswith("+00:00")
+    assert to_iso_local(moment, "2020-05-02 11:54", "Asia/Tokyo") == "2020-05-02T11:54:29+09:00"
+    assert to_iso_local(moment, None, "America/New_York") == "2020-05-01T22:54:29-04:00"
+
+
+def test_iso_basic_format_is_read_with_its_offset():
+    now = datetime(2021, 1, 1, tzinfo=UTC)
+    found = explain_date("20200924T15:04:34Z", timezone="Asia/Tokyo", now=now)
+    assert found == (datetime(2020, 9, 24, 15, 4, 34, tzinfo=UTC), "iso")
+    naive = parse_date("20200924T150434", timezone="Asia/Tokyo", now=now)
+    assert naive == datetime(2020, 9, 24, 6, 4, 34, tzinfo=UTC)

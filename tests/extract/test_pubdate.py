@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from newsspider.extract.pubdate import find_published, parse_date, url_date
+from newsspider.extract.pubdate import DateRule, find_published, parse_date, url_date
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "generic"
 
@@ -27,9 +27,17 @@ def test_metadata_date_with_time_kept_with_offset():
     assert found == "2024-03-04T09:30:00+01:00"
 
 
-def test_url_day_wins_over_utc_timestamp_just_after_midnight():
+def test_url_day_wins_over_utc_timestamp_just_after_midnight_under_the_old_rule():
+    old = DateRule(url_day_over_utc=True)
+    page, url = page_with("2020-04-14T03:10:00Z"), "https://a.example/news/20200413/x"
+    assert find_published(page, url, rule=old) == "2020-04-13"
+
+
+def test_utc_timestamp_kept_when_the_page_agrees_with_it_over_the_url():
+    # The URL-day rule lost under cross-validation (docs/extraction.md): by default the
+    # metadata and the page's visible date (htmldate) outvote the URL.
     found = find_published(page_with("2020-04-14T03:10:00Z"), "https://a.example/news/20200413/x")
-    assert found == "2020-04-13"
+    assert found == "2020-04-14T03:10:00+00:00"
 
 
 def test_local_timestamp_beats_url_day():
@@ -72,12 +80,15 @@ def test_url_date(url, expected):
     assert url_date(url) == expected
 
 
-def test_utc_timestamp_expressed_in_the_newsroom_zone():
+def test_utc_timestamp_expressed_in_the_newsroom_zone_under_the_old_rule():
     html = (
         '<html lang="en-US"><head><meta property="article:published_time" '
         'content="2020-05-02T02:54:29Z"></head><body><p>Text.</p></body></html>'
     )
-    assert find_published(html, "https://a.example/story") == "2020-05-01T22:54:29-04:00"
+    old = DateRule(zone_from_language=True)
+    assert find_published(html, "https://a.example/story", rule=old) == "2020-05-01T22:54:29-04:00"
+    # The language-tag zone lost under cross-validation: by default UTC stays UTC.
+    assert find_published(html, "https://a.example/story") == "2020-05-02T02:54:29+00:00"
 
 
 def test_utc_timestamp_stays_utc_without_a_region():

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from feeds import export_feeds
@@ -162,3 +167,58 @@ def test_hub_and_max_age_options_are_validated():
     with pytest.raises(ConfigError) as error:
         make_config("a", max_age=-1)
     assert error.value.key == "feeds.max_age"
+
+
+def test_family_feeds_are_titled_by_kind_unless_given_a_title():
+    config = make_config("a", "b", families=FAMILIES, title="My news")
+    titles = {spec.name: spec.title for spec in feed_specs(config)}
+    assert titles["persian"] == "My news · Language: fa"
+    assert titles["sport"] == "My news · Tag: football"
+    assert titles["economy"] == "My news · Category: Economy"
+    assert titles["strike"] == "My news · Search: Port STRIKE"
+    assert titles["irna"] == "IRNA in English"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("minist*", '"minist" *'),
+        ('"League Pro"', '"league pro"'),
+        ("a OR b NOT c", '"a" OR "b" NOT "c"'),
+        ("title:Port", 'title : "port"'),
+        ("body:(a b)", 'body_text : ("a" AND "b")'),
+        ("NEAR(port strike, 3)", 'NEAR("port" "strike", 3)'),
+        ("كشور", '"کشور"'),
+        ("U.S. strike", '"u s" AND "strike"'),
+    ],
+)
+def test_fts5_syntax_is_kept_and_words_are_folded(query, expected):
+    assert fts_query(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"unbalanced', "not closed"),
+        ("(a OR b", "needs ')'"),
+        ("a OR", "ends where it needs"),
+        ("nosuch:x", "unknown column"),
+        ("NEAR(a)", "at least two"),
+        ("x" * 201, "longer than"),
+    ],
+)
+def test_invalid_fts5_queries_name_the_problem(query, message):
+    with pytest.raises(BadQueryError, match=re.escape(message)):
+        fts_query(query)
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab "()*:^,ORNDTEA-كي')), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_any_query_is_refused_or_runs(text):
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, body_text, search_text)")
+    try:
+        match = fts_query(text)
+    except BadQueryError:
+        return
+    conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (match,))

@@ -112,6 +112,8 @@ def test_unknown_and_escaping_paths_are_404(server, path):
 
 
 def test_filters_are_answered_from_the_database(server):
+    prefixed = feedparser.parse(fetch(server, "/a.atom.xml?q=STRIK*")[1])
+    assert [e.title for e in prefixed.entries] == ["Port strike ends"]  # FTS5 prefix syntax
     response, body = fetch(server, "/a.atom.xml?q=STRIKE")
     parsed = feedparser.parse(body)
     assert response.status == 200 and parsed.bozo == 0
@@ -139,6 +141,8 @@ def test_filtered_responses_have_etags_and_304(server):
         ("limit=0", b"limit"), ("limit=x", b"limit"), ("limit=99999", b"limit"),
         ("since=yesterday", b"since"), ("q=%22%21", b"q:"), ("colour=red", b"unknown parameter"),
         ("limit=1&limit=2", b"more than once"), ("q", b"malformed"),
+        ("q=%22open", b"not closed"), ("q=a%20OR", b"q:"), ("q=x%3Ay", b"unknown column"),
+        ("colour=red", b"(use limit, q, since)"),
     ],
 )  # fmt: skip
 def test_bad_parameters_are_400_with_a_message(server, query, message):

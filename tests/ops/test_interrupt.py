@@ -7,8 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from tests.ops.conftest import ROOT, rows, write_config
+from tests.ops.conftest import ROOT, cli, rows, write_config
 
 
 def test_sigint_mid_crawl_exits_130_with_a_clean_message(demo, tmp_path):
@@ -28,3 +29,55 @@ def test_sigint_mid_crawl_exits_130_with_a_clean_message(demo, tmp_path):
     assert "newsspider: interrupted" in text
     assert "Traceback" not in text
     assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+
+
+def _crawl_then_signal(demo, tmp_path, sig: int) -> tuple[subprocess.Popen[bytes], str, Path]:
+    config = write_config(demo, tmp_path / "sites.toml", download_delay=1.0, concurrency=1)
+    db = tmp_path / "news.db"
+    command = [sys.executable, "-m", "newsspider.cli", "crawl", "--config", str(config),
+               "--db", str(db)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(demo.requests) < 6:
+        time.sleep(0.05)
+    child.send_signal(sig)
+    _, stderr = child.communicate(timeout=60)
+    return child, stderr.decode(), db
+
+
+def test_interrupted_runs_say_so_drop_queued_requests_and_keep_sites_healthy(demo, tmp_path):
+    child, text, db = _crawl_then_signal(demo, tmp_path, signal.SIGINT)
+    assert child.returncode == 130, text
+    assert "newsspider: SIGINT: stopping (again to stop at once)" in text
+    runs = rows(db, "SELECT status, finish_reason, skipped_reasons FROM crawl_runs")
+    assert {r["status"] for r in runs} == {"interrupted"}, runs
+    # requests waiting behind the 1 s delay were dropped, not fetched one by one
+    assert any("interrupted" in (r["skipped_reasons"] or "") for r in runs), runs
+    status = cli("status", "--config", str(tmp_path / "sites.toml"), "--db", str(db))
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "UNHEALTHY" not in status.stdout
+
+
+def test_the_next_run_closes_the_rows_a_killed_run_left_running(demo, tmp_path):
+    child, _, db = _crawl_then_signal(demo, tmp_path, signal.SIGKILL)
+    assert child.returncode == -signal.SIGKILL
+    assert {r["status"] for r in rows(db, "SELECT status FROM crawl_runs")} == {"running"}
+    done = cli("crawl", "--config", str(tmp_path / "sites.toml"), "--db", str(db), "-q")
+    assert done.returncode == 0, done.stderr
+    runs = rows(db, "SELECT status, finish_reason FROM crawl_runs ORDER BY id")
+    assert [r["status"] for r in runs] == ["interrupted"] * 3 + ["ok"] * 3, runs
+    assert {r["finish_reason"] for r in runs[:3]} == {"stale"}
+
+
+def test_a_run_stopped_before_its_spider_closed_is_recorded_as_interrupted(tmp_path):
+    from newsspider.db import Database
+    from newsspider.runlog import close_unclosed_run
+    from newsspider.stats import RUN_ID as RUN_ID_STAT
+
+    db = Database(tmp_path / "news.db")
+    run_id = db.start_run("a", "2025-10-27T00:00:00Z")
+    db.close()
+    close_unclosed_run(str(tmp_path / "news.db"), {RUN_ID_STAT: run_id, "start_time": 1})
+    (run,) = rows(tmp_path / "news.db", "SELECT status, finish_reason FROM crawl_runs")
+    assert run == {"status": "interrupted", "finish_reason": "killed"}

@@ -145,3 +145,25 @@ def test_status_reports_every_site_healthy(db):
     report = _json_rows(done)
     assert {r["site"] for r in report} == {"demo_alpha", "demo_beta", "demo_gamma"}
     assert all(r["healthy"] and r["last_success"] and r["new_last_day"] > 0 for r in report)
+
+
+def test_datasette_plugin_gives_any_database_name_the_metadata(db, tmp_path):
+    pytest.importorskip("datasette", reason="Datasette is not a dependency")
+    import asyncio
+    import shutil
+
+    from datasette.app import Datasette
+
+    renamed = shutil.copy(db, tmp_path / "news.db")
+
+    async def fetch() -> tuple[dict, dict]:
+        app = Datasette([str(renamed)], plugins_dir=str(ROOT / "datasette" / "plugins"))
+        database = (await app.client.get("/news.json")).json()
+        found = (await app.client.get("/news/search.json?query=minister&_shape=objects")).json()
+        return database, found
+
+    database, found = asyncio.run(fetch())
+    assert [q["name"] for q in database["queries"]] == [
+        "search", "newest_of_site", "stories", "empty_runs"
+    ]  # fmt: skip
+    assert found["rows"] and "<b>" in found["rows"][0]["snippet"]
