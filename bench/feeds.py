@@ -4,7 +4,7 @@ Fills a database with synthetic articles over 50 sites (through the real schema,
 FTS and label triggers run), times a full export (every site, the combined feed and a few
 families, three formats each; fsync-bound, so disk speed shows), building those feeds
 without writing them, one site feed, and `?q=` requests to a running
-`FeedServer`; then grows the database tenfold and times the same again. A rare word
+`newsspider serve`; then grows the database tenfold and times the same again. A rare word
 matches the same 100 articles at both sizes, so its request should cost the same.
 
     python bench/feeds.py [--small 10000] [--large 100000]
@@ -18,7 +18,6 @@ import random
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from feeds import export_feeds
 from feeds.build import FeedBuilder
 from feeds.families import feed_specs
-from feeds.serve import make_server
+from feeds.serve import ServerProcess, feed_app
 from newsspider.config import Config, parse_config
 from newsspider.db import Database
 from newsspider.db.read import open_readonly
@@ -131,8 +130,7 @@ def measure(db_path: Path, out: Path, cfg: Config) -> dict[str, float]:
     out = out / str(next(runs) - 1)
     figures["build all 55 feeds, no writes (ms)"] = timed(lambda: build_feeds(db_path, cfg))
     figures["build one site feed (ms)"] = timed(lambda: build_feeds(db_path, cfg, 1))
-    server = make_server(out, db_path, cfg, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    server = ServerProcess(feed_app(out, db_path, cfg))
     port = server.server_address[1]
     for label, path in (
         ("served ?q=rareword (ms)", "/all.atom.xml?q=rareword"),
@@ -141,8 +139,7 @@ def measure(db_path: Path, out: Path, cfg: Config) -> dict[str, float]:
         ("served file all.atom.xml (ms)", "/all.atom.xml"),
     ):
         figures[label] = timed(lambda path=path: _get(port, path))
-    server.shutdown()
-    server.server_close()
+    server.stop()
     return figures
 
 

@@ -43,7 +43,11 @@ def render_opml(feeds: Sequence[Feed], title: str) -> bytes:
 
 
 def render_index(feeds: Sequence[Feed], title: str, formats: Sequence[tuple[str, str]]) -> bytes:
-    """A plain HTML page listing every feed; `formats` pairs a file suffix with its label."""
+    """A plain HTML page listing every feed, each name linking to its page for people.
+
+    `formats` pairs a file suffix with its label. Feed names carry `dir="auto"`, so a
+    Persian name reads right to left in the English table.
+    """
     esc = html.escape
     autodiscovery = "".join(
         f'<link rel="alternate" type="application/atom+xml" title="{esc(feed.title)}" '
@@ -78,6 +82,7 @@ def _index_row(feed: Feed, formats: Sequence[tuple[str, str]]) -> str:
     else:
         updated = "never"
     return (
-        f'<tr><td{lang}{direction}><a href="{esc(feed.home_url)}">{esc(feed.title)}</a></td>'
+        f'<tr><td{lang}{direction}><a href="{esc(feed.name)}.html" dir="auto">{esc(feed.title)}</a>'
+        f"</td>"
         f'<td class="n">{len(feed.entries)}</td><td>{updated}</td><td>{links}</td></tr>\n'
     )

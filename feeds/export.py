@@ -16,6 +16,7 @@ from feeds.errors import FeedNameClashError
 from feeds.families import COMBINED_FEED, feed_specs
 from feeds.formats import FORMATS
 from feeds.model import Feed
+from feeds.pages import page_name, render_page
 from feeds.text import plain_line
 from feeds.websub import ping_hub
 from feeds.write import ensure_output_dir, write_if_changed
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 50
 OPML_FILE = "feeds.opml"
 INDEX_FILE = "index.html"
+INDEX_NAME = "index"  # no feed may have it: its page would be index.html
 
 __all__ = ["ExportReport", "Skipped", "export_feeds"]
 
@@ -55,21 +57,25 @@ def export_feeds(
             raise FeedNameClashError(
                 f"a site named {reserved!r} would overwrite the {reserved!r} feed; rename the site"
             )
+    specs = feed_specs(config)
+    if page_name(INDEX_NAME) in {page_name(spec.name) for spec in specs}:
+        raise FeedNameClashError(f"a feed named {INDEX_NAME!r} would overwrite {INDEX_FILE}")
     conn = open_readonly(db_path)  # a missing database fails before --out is created
     try:
         out = ensure_output_dir(out_dir)
         builder = FeedBuilder(conn, config)
-        feeds = [builder.build(spec, count) for spec in feed_specs(config)]
+        feeds = [builder.build(spec, count) for spec in specs]
         if config.health.feed:
             feeds.append(alarm_feed(conn, config))
     finally:
         conn.close()
     report = ExportReport(skipped=list(builder.skipped.values()))
     changed_feeds: list[str] = []
+    title = site_title(config)
     for feed in feeds:
         report.entries[feed.name] = len(feed.entries)
         changed_feeds.extend(_write_feed(out, feed, report))
-    title = plain_line(config.feeds.title) or COMBINED_FEED
+        _write(out / page_name(feed.name), render_page(feed, page_name(feed.name), title), report)
     labels = [(suffix, spec.label) for suffix, spec in FORMATS.items()]
     _write(out / OPML_FILE, render_opml(feeds, title), report)
     _write(out / INDEX_FILE, render_index(feeds, title, labels), report)
@@ -77,6 +83,11 @@ def export_feeds(
         report.ping_failures = ping_hub(config.feeds.websub_hub, changed_feeds)
         report.pinged = [url for url in changed_feeds if url not in report.ping_failures]
     return report
+
+
+def site_title(config: Config) -> str:
+    """The title of the whole feed site (index.html, OPML, every page)."""
+    return plain_line(config.feeds.title) or COMBINED_FEED
 
 
 def _write_feed(out: Path, feed: Feed, report: ExportReport) -> list[str]:

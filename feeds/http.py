@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cached_property
 
 CONTENT_TYPES = {
     "opml": "text/x-opml; charset=utf-8",
@@ -19,13 +20,16 @@ CONTENT_TYPES = {
 
 @dataclass(frozen=True)
 class Representation:
-    """One response body with its validators (before content negotiation)."""
+    """One response body with its validators (before content negotiation).
+
+    The tag and the gzipped body are computed on first use and kept with the object.
+    """
 
     body: bytes
     content_type: str
     last_modified: datetime
 
-    @property
+    @cached_property
     def etag(self) -> str:
         """A strong ETag from the content hash: equal bytes, equal tag, on any server."""
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
@@ -33,6 +37,11 @@ class Representation:
     def gzip_etag(self) -> str:
         """The gzip-encoded variant is different bytes, so it carries its own strong tag."""
         return self.etag[:-1] + '-gz"'
+
+    @cached_property
+    def gzip_body(self) -> bytes:
+        """The body gzipped once per representation (a cached file is compressed once)."""
+        return gzipped(self.body)
 
 
 def gzipped(body: bytes) -> bytes:

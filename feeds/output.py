@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from feeds.export import ExportReport, export_feeds
 
 if TYPE_CHECKING:
-    from feeds.serve import FeedServer
+    from collections.abc import Callable
+
     from newsspider.config import Config
 
 
@@ -16,8 +17,17 @@ def export(db: str, out: str, config: Config, limit: int | None) -> ExportReport
     return export_feeds(db, out, config, limit=limit)
 
 
-def make_server(out: str, db: str, config: Config, host: str, port: int) -> FeedServer:
-    """A bound feed server (see `feeds.serve.make_server`); imported only to serve."""
-    from feeds.serve import make_server
+def serve(
+    out: str, db: str, config: Config, host: str, port: int, on_ready: Callable[[str], object]
+) -> None:
+    """Serve the feed directory until SIGTERM (see `feeds.serve.serve`); imported only to serve."""
+    from feeds.serve import check_port, feed_app, serve
 
-    return make_server(out, db, config, host, port)
+    bound = check_port(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    serve(
+        feed_app(out, db, config),
+        host,
+        bound,
+        on_ready=lambda: on_ready(f"http://{shown}:{bound}/"),
+    )

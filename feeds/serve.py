@@ -1,248 +1,170 @@
-"""`FeedServer`: the exported feed directory over HTTP, plus filtered feeds from the database.
+"""`serve`: `FeedApp` on granian, a Rust HTTP server, with timeouts and a graceful stop.
 
-`GET /<feed>.<format>` serves the exported file; with `?limit=`, `?q=` or `?since=` the
-feed is rebuilt from the database by the same builder and renderer as the files. Every
-response carries a strong ETag, Last-Modified, Cache-Control and Vary, and answers
-conditional requests with 304. Only plain file names directly inside the feed directory
-are ever opened, so no path can reach outside it.
+granian reads and writes every connection in Rust (hyper) and calls the WSGI application
+in a bounded pool of Python threads only once a whole request head has arrived, so a slow
+or silent client costs a socket, never a thread. A connection that has not sent a whole
+request head within `HEADER_TIMEOUT` seconds (the first request, or the next one on a
+kept-alive connection) is closed. SIGTERM or SIGINT stops accepting, lets in-flight
+responses finish for up to `GRACE` seconds, and exits 0. `ServerProcess` runs the same
+server in a child process, for tests, benchmarks and embedding.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import multiprocessing
+import os
+import signal
+import socket
 import threading
-from datetime import UTC, datetime
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from feeds.build import FeedBuilder
-from feeds.export import DEFAULT_LIMIT, INDEX_FILE
-from feeds.families import FeedSpec, feed_specs
-from feeds.formats import FORMATS, split_feed_file
-from feeds.http import (
-    CONTENT_TYPES,
-    Representation,
-    accepts_gzip,
-    gzipped,
-    http_date,
-    not_modified,
-)
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.server import Server
+
+from feeds.app import FeedApp
 from newsspider.config import Config
-from newsspider.db.read import BadQueryError, fts_query, open_readonly
-from newsspider.errors import NewsspiderError
 
-log = logging.getLogger(__name__)
+WORKERS = 1  # processes; each answers from its own threads
+# Python threads per worker answering requests: 2 per core + 1 (granian's own advice), at most 8.
+THREADS = min(8, 2 * (os.cpu_count() or 1) + 1)
+CONNECTIONS = 4096  # a worker's open connections (granian's backpressure); more wait unaccepted
+BACKLOG = 2048  # connections the kernel queues before they are accepted
+HEADER_TIMEOUT = 10  # seconds to send a whole request head (also the keep-alive idle limit)
+GRACE = 5  # seconds in-flight responses get after SIGTERM
+# granian's own messages (start, stop, errors) go to stderr, beside the access log.
+GRANIAN_LOGGING = {
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "generic",
+        },
+        "access": {"class": "logging.NullHandler"},
+    },
+}
 
-MAX_LIMIT = 1000
-FILTERS = ("limit", "q", "since")
-# A file name directly in the feed directory: no separators, no leading dot (temp files).
-_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+def check_port(host: str, port: int) -> int:
+    """`port`, or a free one for 0; raises OSError when the address cannot be listened on."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as granian binds
+        probe.bind((host, port))
+        return int(probe.getsockname()[1])
 
 
-class HttpError(Exception):
-    """An answer other than 200: its status and a one-line message for the client."""
+def wait_until_listening(host: str, port: int, seconds: float = 30) -> bool:
+    """Whether a connection to `host:port` succeeds within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
-    def __init__(self, status: HTTPStatus, message: str):
-        super().__init__(message)
-        self.status = status
+
+def serve(
+    app: Callable[[], Any],
+    host: str,
+    port: int,
+    *,
+    workers: int = WORKERS,
+    on_ready: Callable[[], object] | None = None,
+) -> None:
+    """Serve the WSGI application `app()` builds (in each worker) until SIGTERM or SIGINT.
+
+    `on_ready` is called (from another thread) once the port accepts connections.
+    """
+    if on_ready is not None:
+        ready = on_ready
+        threading.Thread(
+            target=lambda: wait_until_listening(host, port) and ready(), daemon=True
+        ).start()
+    server = Server(
+        "newsspider.feeds",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=THREADS,
+        backpressure=CONNECTIONS,
+        backlog=BACKLOG,
+        http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT * 1000),
+        websockets=False,
+        log_dictconfig=GRANIAN_LOGGING,
+        log_level=_granian_level(),
+        workers_kill_timeout=GRACE,
+        respawn_failed_workers=True,
+    )
+    server.serve(target_loader=app, wrap_loader=False)
 
 
-class FeedServer(ThreadingHTTPServer):
-    """Serves `out_dir` and answers filtered feed requests from `db_path`."""
+def _granian_level() -> Any:
+    from granian.log import LogLevels
 
-    daemon_threads = True
+    quiet = logging.getLogger().getEffectiveLevel() > logging.WARNING
+    return LogLevels.error if quiet else LogLevels.warning
 
-    def __init__(self, address: tuple[str, int], out_dir: Path, db_path: Path, config: Config):
-        super().__init__(address, FeedRequestHandler)
-        self.out_dir = out_dir.resolve()
-        self.db_path = db_path
-        self.config = config
-        self.specs: dict[str, FeedSpec] = {spec.name: spec for spec in feed_specs(config)}
-        self._files: dict[str, tuple[tuple[int, int], Representation]] = {}
-        self._lock = threading.Lock()
+
+def feed_app(out_dir: str | Path, db_path: str | Path, config: Config) -> Callable[[], FeedApp]:
+    """The loader `serve` calls in each worker."""
+    return lambda: FeedApp(Path(out_dir), Path(db_path), config)
+
+
+class ServerProcess:
+    """`serve(app)` in a forked child, logging to `log_file`; `stop()` sends SIGTERM."""
+
+    def __init__(
+        self,
+        app: Callable[[], Any],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_file: Path | None = None,
+    ):
+        self.server_address = (host, check_port(host, port))
+        context = multiprocessing.get_context("fork")
+        target = (app, *self.server_address, log_file)
+        self.process = context.Process(target=_child, args=target)
+        self.process.start()
+        if not wait_until_listening(*self.server_address):
+            self.stop()
+            raise RuntimeError(f"feed server did not start on {self.url}")
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        host, port = self.server_address
+        return f"http://{host}:{port}/"
 
-    def representation(self, path: str, query: str) -> Representation:
-        """The response body for a request path and query string, or an `HttpError`."""
-        name = unquote(path).removeprefix("/") or INDEX_FILE
-        if not _FILE_NAME.fullmatch(name):
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: {path}")
-        if query:
-            return self._filtered(name, query)
-        return self._file(name)
+    def stop(self, timeout: float = GRACE + 5) -> int | None:
+        """SIGTERM, then wait; SIGKILL if it overstays. The exit status."""
+        if self.process.is_alive() and self.process.pid:
+            os.kill(self.process.pid, signal.SIGTERM)
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        return self.process.exitcode
 
-    def _file(self, name: str) -> Representation:
-        path = self.out_dir / name
-        try:
-            stat = path.stat()
-        except OSError:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name}") from None
-        if not path.is_file() or path.resolve().parent != self.out_dir:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name}")
-        key = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            cached = self._files.get(name)
-        if cached and cached[0] == key:
-            return cached[1]
-        found = Representation(
-            body=path.read_bytes(),
-            content_type=content_type(name),
-            last_modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _child(app: Callable[[], Any], host: str, port: int, log_file: Path | None) -> None:
+    if log_file is not None:
+        logging.basicConfig(
+            filename=log_file, level=logging.INFO, format="%(name)s %(message)s", force=True
         )
-        with self._lock:
-            self._files[name] = (key, found)
-        return found
-
-    def _filtered(self, name: str, query: str) -> Representation:
-        parts = split_feed_file(name)
-        if parts is None or parts[0] not in self.specs:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"not found: /{name} (filters need a feed)")
-        spec, suffix = self.specs[parts[0]], parts[1]
-        limit, match, since = parse_filters(query, self.config.feeds.limit or DEFAULT_LIMIT)
-        conn = open_readonly(self.db_path)
-        try:
-            selection = spec.selection.narrowed(match=match, since=since)
-            feed = FeedBuilder(conn, self.config).build(spec, limit, selection)
-        finally:
-            conn.close()
-        canonical = urlencode(sorted(parse_qs(query, keep_blank_values=True).items()), doseq=True)
-        body = FORMATS[suffix].render(feed, f"{name}?{canonical}")
-        return Representation(body, FORMATS[suffix].content_type, feed.updated)
-
-
-def parse_filters(query: str, default_limit: int) -> tuple[int, str | None, datetime | None]:
-    """`limit`, FTS expression and lower date bound from a query string; 400 when invalid."""
-    try:
-        values = parse_qs(query, keep_blank_values=True, strict_parsing=True)
-    except ValueError:
-        raise HttpError(HTTPStatus.BAD_REQUEST, "malformed query string") from None
-    for key, given in values.items():
-        if key not in FILTERS:
-            raise HttpError(
-                HTTPStatus.BAD_REQUEST, f"unknown parameter {key!r} (use {', '.join(FILTERS)})"
-            )
-        if len(given) > 1:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"parameter {key!r} given more than once")
-    limit = _limit(values["limit"][0]) if "limit" in values else default_limit
-    match = None
-    if "q" in values:
-        try:
-            match = fts_query(values["q"][0])
-        except BadQueryError as exc:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"q: {exc}") from None
-    since = _since(values["since"][0]) if "since" in values else None
-    return limit, match, since
-
-
-def _limit(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"limit: must be a whole number 1-{MAX_LIMIT}")
-    return int(text)
-
-
-def _since(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip().replace(" ", "+"))
-    except ValueError:
-        raise HttpError(
-            HTTPStatus.BAD_REQUEST, "since: must be an ISO 8601 date or date-time"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def content_type(file_name: str) -> str:
-    parts = split_feed_file(file_name)
-    if parts:
-        return FORMATS[parts[1]].content_type
-    extension = file_name.rpartition(".")[2].lower()
-    return CONTENT_TYPES.get(extension, "application/octet-stream")
-
-
-class FeedRequestHandler(BaseHTTPRequestHandler):
-    """GET and HEAD; never sends a traceback, logs one line per request."""
-
-    server: FeedServer
-    server_version = "newsspider"
-
-    def do_GET(self) -> None:
-        self._answer(send_body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(send_body=False)
-
-    def _answer(self, *, send_body: bool) -> None:
-        target = urlsplit(self.path)
-        try:
-            found = self.server.representation(target.path, target.query)
-        except HttpError as exc:
-            self._send_error(exc.status, str(exc), send_body)
-            return
-        except NewsspiderError as exc:
-            log.error("%s: %s", self.path, exc)
-            self._send_error(HTTPStatus.SERVICE_UNAVAILABLE, "feed database unavailable", send_body)
-            return
-        except Exception:
-            log.exception("%s: internal error", self.path)
-            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error", send_body)
-            return
-        self._send(found, send_body)
-
-    def _send(self, found: Representation, send_body: bool) -> None:
-        use_gzip = accepts_gzip(self.headers.get("Accept-Encoding"))
-        headers = {
-            "ETag": found.gzip_etag() if use_gzip else found.etag,
-            "Last-Modified": http_date(found.last_modified),
-            "Cache-Control": f"max-age={self.server.config.feeds.max_age}",
-            "Vary": "Accept-Encoding",
-        }
-        if not_modified(
-            found, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
-        ):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self._headers(headers)
-            return
-        body = gzipped(found.body) if use_gzip else found.body
-        self.send_response(HTTPStatus.OK)
-        headers["Content-Type"] = found.content_type
-        headers["Content-Length"] = str(len(body))
-        if use_gzip:
-            headers["Content-Encoding"] = "gzip"
-        self._headers(headers)
-        if send_body:
-            self.wfile.write(body)
-
-    def _send_error(self, status: HTTPStatus, message: str, send_body: bool) -> None:
-        body = (message + "\n").encode("utf-8")
-        self.send_response(status)
-        self._headers(
-            {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}
-        )
-        if send_body:
-            self.wfile.write(body)
-
-    def _headers(self, headers: dict[str, str]) -> None:
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        status = code.value if isinstance(code, HTTPStatus) else code
-        log.info('%s "%s" %s', self.client_address[0], self.requestline, status)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.client_address[0], format % args)
-
-
-def make_server(
-    out_dir: str | Path, db_path: str | Path, config: Config, host: str, port: int
-) -> FeedServer:
-    """A bound (not yet serving) server; port 0 picks a free port (see `.url`)."""
-    return FeedServer((host, port), Path(out_dir), Path(db_path), config)
+    serve(app, host, port)

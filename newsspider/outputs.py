@@ -9,10 +9,10 @@ imports feeds/, while feeds/ reads through the core's read API.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from newsspider.errors import OutputError
 
@@ -46,20 +46,22 @@ class Exported(Protocol):
     def skipped(self) -> Sequence[Skip]: ...
 
 
-class Server(Protocol):
-    """A bound server: `serve_forever` until stopped; a context manager that closes it."""
-
-    url: str
-
-    def serve_forever(self) -> None: ...
-    def __enter__(self) -> Any: ...
-    def __exit__(self, *exc: object) -> None: ...
-
-
 class Output(Protocol):
     def export(self, db: str, out: str, config: Config, limit: int | None) -> Exported: ...
 
-    def make_server(self, out: str, db: str, config: Config, host: str, port: int) -> Server: ...
+    def serve(
+        self,
+        out: str,
+        db: str,
+        config: Config,
+        host: str,
+        port: int,
+        on_ready: Callable[[str], object],
+    ) -> None:
+        """Serve `out` until SIGTERM or SIGINT; `on_ready(url)` once it accepts connections.
+
+        Raises OSError at once when `host:port` cannot be listened on.
+        """
 
 
 def check_output_dir(out_dir: str | Path) -> None:

@@ -132,3 +132,14 @@ def test_reader_closing_the_pipe_early_is_not_a_traceback():
         child.wait(timeout=60)
     assert "Traceback" not in stderr
     assert "Broken pipe" not in stderr
+
+
+def test_demo_db_and_config_options_say_where_they_go(tmp_path):
+    db, config = tmp_path / "elsewhere.db", tmp_path / "sites" / "demo-sites.toml"
+    config.parent.mkdir()
+    command = [sys.executable, "-m", "newsspider.cli", "demo", "-q", "--dir", str(tmp_path / "d"),
+               "--port", str(free_port()), "--db", str(db), "--config", str(config)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    assert db.exists() and not (tmp_path / "d" / "newsspider.db").exists()
+    assert "[sites.demo_alpha]" in config.read_text(encoding="utf-8")

@@ -18,9 +18,9 @@ import json, sys
 from newsspider.cli import main
 if sys.argv[1] == "serve":
     import feeds.serve
-    def stop(self, *args, **kwargs):
-        raise KeyboardInterrupt
-    feeds.serve.FeedServer.serve_forever = stop
+    def stop(*args, **kwargs):
+        return None
+    feeds.serve.serve = stop
 try:
     status = main(sys.argv[1:])
 except SystemExit as exc:  # --help

@@ -29,6 +29,7 @@ COMMON_OPTIONS = ("config", "db", "verbosity")
 DEFAULT_DB = "newsspider.db"
 DEFAULT_OUT = "feeds-out"
 MAX_COUNT = 2**31 - 1  # the largest --limit, --cycles, --concurrency accepted
+MAX_PROCESSES = 256  # the most --jobs: each is a process with its own parser and models
 MAX_SECONDS = 86400  # the longest --delay or --timeout accepted
 _BARE_HOST = re.compile(r"[\w-]+(\.[\w-]+)+(:\d+)?/?", re.ASCII)  # www.example.org, 10.0.0.5:80
 EXIT_OK = 0
@@ -70,6 +71,14 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     if value > MAX_COUNT:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT}, got {text.strip()}")
+    return value
+
+
+def process_count(text: str) -> int:
+    """A number of worker processes for argparse: 1 to MAX_PROCESSES."""
+    value = _integer(text)
+    if not 1 <= value <= MAX_PROCESSES:
+        raise argparse.ArgumentTypeError(f"must be 1-{MAX_PROCESSES}, got {text.strip()}")
     return value
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from newsspider.commands import EXIT_OK, load_selected_config, non_negative_float
+from newsspider.commands import EXIT_OK, load_selected_config, seconds
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -14,7 +14,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     enqueue.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
     enqueue.add_argument(
         "--wait",
-        type=non_negative_float,
+        type=seconds,
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for an unreachable Redis before giving up with exit status 5 "

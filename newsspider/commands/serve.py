@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -45,13 +44,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not Path(args.out).is_dir():
         raise OutputError(f"{args.out}: no feed directory (run `newsspider export` first)")
     logging.basicConfig(level=log_level(args), format="%(asctime)s %(name)s %(message)s")
+    if not args.quiet:  # the access log is on by default (one INFO line per request)
+        logging.getLogger("feeds.serve").setLevel(logging.INFO)
+    where = Path(args.out).resolve()
+
+    def announce(url: str) -> None:
+        print(f"serving {where} at {url} (Ctrl-C stops)", flush=True)
+
     try:
-        server = outputs.load().make_server(args.out, args.db, config, args.host, args.port)
+        outputs.load().serve(args.out, args.db, config, args.host, args.port, announce)
     except OSError as exc:
         raise OutputError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
         ) from None
-    print(f"serving {Path(args.out).resolve()} at {server.url} (Ctrl-C stops)", flush=True)
-    with server, contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
     return EXIT_OK

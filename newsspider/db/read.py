@@ -215,8 +215,10 @@ def new_since(conn: sqlite3.Connection, site: str, moment: datetime) -> int:
 
 
 def last_starts(conn: sqlite3.Connection) -> dict[str, datetime]:
-    """When each site's latest run started (the scheduler's `due_sites`)."""
-    rows = conn.execute("SELECT site, max(started) FROM crawl_runs GROUP BY site").fetchall()
+    """When each site's latest run started (the scheduler's `due_sites`); an interrupted run
+    did not take its turn."""
+    sql = "SELECT site, max(started) FROM crawl_runs WHERE status != 'interrupted' GROUP BY site"
+    rows = conn.execute(sql).fetchall()
     return {site: datetime.fromisoformat(started) for site, started in rows if started}
 
 

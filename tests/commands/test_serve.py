@@ -25,3 +25,15 @@ def test_demo_port_in_use_is_a_clean_error(option, tmp_path, capsys):
         status = main([*command, "--port", str(taken.getsockname()[1])])
     assert status == 3
     assert "cannot listen on 127.0.0.1:" in capsys.readouterr().err
+
+
+def test_serve_port_in_use_is_a_clean_error(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        status = main(["serve", "--out", str(tmp_path), "--db", str(tmp_path / "x.db"),
+                       "--port", port])  # fmt: skip
+    assert status == 3
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err

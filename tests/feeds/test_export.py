@@ -16,6 +16,7 @@ from tests.feeds.conftest import BASE_URL, article, make_config
 
 FEED_FILES = ("a.rss.xml", "a.atom.xml", "b.rss.xml", "b.atom.xml", "all.rss.xml", "all.atom.xml")
 OTHER_FILES = ("a.json", "b.json", "all.json", "feeds.opml", "index.html")
+PAGES = ("a.html", "b.html", "all.html")
 
 
 def three_articles() -> list:
@@ -35,7 +36,7 @@ def parse(path: Path) -> feedparser.FeedParserDict:
 def test_every_file_parses_with_expected_entries(make_db, tmp_path):
     db = make_db(*three_articles())
     report = export_feeds(db, tmp_path / "out", make_config("a", "b"))
-    assert sorted(p.name for p in report.written) == sorted(FEED_FILES + OTHER_FILES)
+    assert sorted(p.name for p in report.written) == sorted(FEED_FILES + OTHER_FILES + PAGES)
     assert report.entries == {"a": 2, "b": 1, "all": 3}
     for name in FEED_FILES:
         parse(tmp_path / "out" / name)
@@ -126,7 +127,7 @@ def test_second_export_without_new_data_changes_nothing(make_db, tmp_path):
     after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
     assert after == before
     assert report.written == []
-    assert sorted(p.name for p in report.unchanged) == sorted(FEED_FILES + OTHER_FILES)
+    assert sorted(p.name for p in report.unchanged) == sorted(FEED_FILES + OTHER_FILES + PAGES)
 
 
 def test_new_article_rewrites_only_affected_feeds(make_db, tmp_path):
@@ -134,7 +135,15 @@ def test_new_article_rewrites_only_affected_feeds(make_db, tmp_path):
     export_feeds(db, tmp_path, make_config("a", "b"))
     make_db(article("b", "8", published="2025-10-28T00:00:00+00:00"))
     report = export_feeds(db, tmp_path, make_config("a", "b"))
-    changed = (*FEED_FILES[2:], "b.json", "all.json", "feeds.opml", "index.html")
+    changed = (
+        *FEED_FILES[2:],
+        "b.json",
+        "all.json",
+        "feeds.opml",
+        "index.html",
+        "b.html",
+        "all.html",
+    )
     assert sorted(p.name for p in report.written) == sorted(changed)
     assert parse(tmp_path / "b.atom.xml").entries[0].id.endswith("b/8")
 
@@ -167,6 +176,14 @@ def test_site_named_like_the_combined_feed_is_refused(make_db, tmp_path):
     config = dataclasses.replace(config, sites={"all": config.sites["a"]})
     with pytest.raises(FeedNameClashError):
         export_feeds(db, tmp_path, config)
+
+
+def test_a_feed_named_index_is_refused_before_it_overwrites_index_html(make_db, tmp_path):
+    db = make_db(article("a", "1"))
+    config = make_config("a", families={"index": {"kind": "category", "value": "x"}})
+    with pytest.raises(FeedNameClashError, match=r"index\.html"):
+        export_feeds(db, tmp_path / "out", config)
+    assert not (tmp_path / "out").exists()
 
 
 def test_output_dir_under_a_file_is_a_named_error(make_db, tmp_path):

@@ -1,25 +1,49 @@
-"""`FeedServer`: files with validators, 304s, gzip, filters from the database, 400/404."""
+"""The feed server over HTTP: files with validators, 304s, gzip, filters, 400/404."""
 
 from __future__ import annotations
 
 import gzip
 import http.client
-import threading
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 
 import feedparser
 import pytest
 
 from feeds import export_feeds
-from feeds.serve import FeedServer, make_server
+from feeds.serve import ServerProcess, feed_app
 from tests.feeds.conftest import BASE_URL, article, make_config
 
+COMBINED = (  # the combined log format
+    r"127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "
+    r'"[^"]*" \d{3} (\d+|-) "[^"]*" "[^"]*"'
+)
 CONFIG = make_config("a", "fa", max_age=123, families={"econ": {"kind": "category", "value": "x"}})
 
 
-def fetch(server: FeedServer, path: str, method: str = "GET", **headers: str):
+@dataclass
+class Served:
+    """A running feed server over `out_dir` and `db_path`, logging to `log_file`."""
+
+    process: ServerProcess
+    out_dir: Path
+    db_path: Path
+    log_file: Path
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        return self.process.server_address
+
+    def log_lines(self, logger: str = "feeds.serve") -> list[str]:
+        lines = self.log_file.read_text(encoding="utf-8").splitlines()
+        return [line.removeprefix(logger + " ") for line in lines if line.startswith(logger)]
+
+
+def fetch(server: Served, path: str, method: str = "GET", **headers: str):
     host, port = server.server_address[:2]
     conn = http.client.HTTPConnection(str(host), port, timeout=10)
     conn.request(method, path, headers=headers)
@@ -30,7 +54,7 @@ def fetch(server: FeedServer, path: str, method: str = "GET", **headers: str):
 
 
 @pytest.fixture
-def server(make_db, tmp_path) -> Iterator[FeedServer]:
+def server(make_db, tmp_path) -> Iterator[Served]:
     db = make_db(
         article("a", "1", title="Port strike ends", published="2025-10-01T00:00:00Z"),
         article("a", "2", title="Budget passes", published="2025-10-02T00:00:00Z",
@@ -40,12 +64,9 @@ def server(make_db, tmp_path) -> Iterator[FeedServer]:
     )  # fmt: skip
     out = tmp_path / "out"
     export_feeds(db, out, CONFIG)
-    running = make_server(out, db, CONFIG, "127.0.0.1", 0)
-    thread = threading.Thread(target=running.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield running
-    running.shutdown()
-    running.server_close()
+    log_file = tmp_path / "serve.log"
+    with ServerProcess(feed_app(out, db, CONFIG), log_file=log_file) as running:
+        yield Served(running, out.resolve(), db, log_file)
 
 
 @pytest.mark.parametrize(
@@ -159,10 +180,11 @@ def test_filters_on_non_feeds_are_404_and_broken_db_is_503(server):
     assert fetch(server, "/a.atom.xml")[0].status == 200  # files need no database
 
 
-def test_each_request_is_logged_once(server, caplog):
-    with caplog.at_level("INFO", logger="feeds.serve"):
-        fetch(server, "/a.atom.xml")
-        fetch(server, "/missing")
-    lines = [r.getMessage() for r in caplog.records if r.name == "feeds.serve"]
-    assert len(lines) == 2 and lines[0].endswith('"GET /a.atom.xml HTTP/1.1" 200')
-    assert lines[1].endswith("404")
+def test_each_request_is_logged_once(server):
+    fetch(server, "/a.atom.xml")
+    fetch(server, "/missing")
+    lines = server.log_lines()
+    # The combined log format: the request line and status, then bytes, referer and agent.
+    assert len(lines) == 2 and '"GET /a.atom.xml HTTP/1.1" 200 ' in lines[0]
+    assert re.fullmatch(COMBINED, lines[0]) and lines[0].endswith(' "-" "-"')
+    assert re.fullmatch(COMBINED, lines[1]) and '" 404 ' in lines[1]

@@ -81,3 +81,23 @@ def test_a_run_stopped_before_its_spider_closed_is_recorded_as_interrupted(tmp_p
     close_unclosed_run(str(tmp_path / "news.db"), {RUN_ID_STAT: run_id, "start_time": 1})
     (run,) = rows(tmp_path / "news.db", "SELECT status, finish_reason FROM crawl_runs")
     assert run == {"status": "interrupted", "finish_reason": "killed"}
+
+
+def test_an_interrupted_run_does_not_take_its_sites_scheduled_turn(tmp_path):
+    from datetime import UTC, datetime
+
+    from newsspider.config import parse_config
+    from newsspider.crawl import due_sites
+    from newsspider.db import Database
+
+    db = Database(tmp_path / "news.db")
+    run_id = db.start_run("a", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    db.finish_run(run_id, {"status": "interrupted", "finish_reason": "shutdown"})
+    db.close()
+    site = {"kind": "portal", "start_urls": ["http://127.0.0.1:9/"], "timezone": "UTC",
+            "schedule": "1h"}  # fmt: skip
+    config = parse_config({"sites": {"a": site}}, "x.toml")
+    due, later = due_sites(
+        list(config.sites.values()), str(tmp_path / "news.db"), datetime.now(UTC)
+    )
+    assert [s.name for s in due] == ["a"] and later == {}
