@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.settings import Settings
+from scrapy.utils.asyncio import call_later
 
 from newsspider import stats
 from newsspider.cluster import stopping
@@ -131,25 +132,54 @@ def run_worker(
         config, options, exit_when_idle=exit_when_idle, concurrency=concurrency, log_level=log_level
     )
     process = CrawlerProcess(settings)
-    received = stopping.install(lambda signum: _stop(process))
+    starter = _Starter(process, [process.create_crawler(worker_spider_class(s)) for s in sites])
+    received = stopping.install(lambda signum: starter.stop())
     connect(options.redis_url).ping()  # waits for Redis; a bad setting fails here, cleanly
-    crawlers = []
-    for site in sites:
-        crawler = process.create_crawler(worker_spider_class(site))
-        process.crawl(crawler)
-        crawlers.append((site, crawler))
-    process.start(install_signal_handlers=False)
-    return [_result(site, crawler) for site, crawler in crawlers], (
-        received[0] if received else None
-    )
+    if not starter.stopping:
+        starter.next()  # the first crawl installs Scrapy's reactor; the others once it runs
+        process.start(stop_after_crawl=False, install_signal_handlers=False)
+    results = [
+        _result(site, crawler) for site, crawler in zip(sites, starter.crawlers, strict=True)
+    ]
+    return results, (received[0] if received else None)
 
 
-def _stop(process: CrawlerProcess) -> None:
-    """First SIGINT/SIGTERM: close every site's crawl; the scheduler returns its leases."""
+class _Starter:
+    """Starts the sites' crawls one reactor turn apart, so the first site fetches while the
+    others are still being set up (tens of ms each); stops the reactor when all are done."""
+
+    def __init__(self, process: CrawlerProcess, crawlers: list[Crawler]):
+        self.process = process
+        self.crawlers = crawlers
+        self.pending = list(crawlers)
+        self.stopping = False
+        self.started = False
+
+    def next(self) -> None:
+        if self.pending and not self.stopping:
+            self.started = True
+            self.process.crawl(self.pending.pop(0))
+            from twisted.internet import reactor
+
+            reactor.callWhenRunning(call_later, 0, self.next)
+            return
+        self.process.join().addBoth(_stop_reactor)
+
+    def stop(self) -> None:
+        """First SIGINT/SIGTERM: close every site's crawl; the scheduler returns its leases."""
+        logger.warning("stopping: returning leases to the queue (a second signal stops at once)")
+        self.stopping = True
+        if self.started:  # else the reactor is not even installed: nothing to stop
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self.process.stop)
+
+
+def _stop_reactor(_: object) -> None:
     from twisted.internet import reactor
 
-    logger.warning("stopping: returning leases to the queue (a second signal stops at once)")
-    reactor.callFromThread(process.stop)
+    if reactor.running:
+        reactor.stop()  # type: ignore[misc]  # twisted types stop() as an interface method
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> WorkerResult:
