@@ -52,6 +52,7 @@ def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dic
         "duration_s": round(duration_s, 3),
         "not_modified": int(stats.get(f"{_PREFIX}pages/not_modified", 0)),
         "article_links": int(stats.get(f"{_PREFIX}links/articles", 0)),
+        "requests_by_purpose": grouped("requests"),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +23,7 @@ from newsspider.config.checks import (
     NOT_NEGATIVE,
     SITE_TYPES,
     TOP_LEVEL,
+    check_durations,
     check_networks,
     check_regex,
     check_selector,
@@ -35,6 +37,8 @@ from newsspider.config.model import (
     ALARM_FEED_NAME,
     COMBINED_FEED_NAME,
     DEFAULT_CONFIG,
+    DEFAULT_RECHECK,
+    DEFAULT_RECHECK_SECONDS,
     FAMILY_KINDS,
     SELECTOR_FIELDS,
     SITE_KINDS,
@@ -99,8 +103,8 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
     sites_raw = raw.get("sites", {})
     if not isinstance(sites_raw, dict) or not sites_raw:
         raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
-    allowed, extract_processes = _parse_crawl(where, raw.get("crawl", {}))
-    sites = {name: _parse_site(where, name, table, allowed) for name, table in sites_raw.items()}
+    crawl = _parse_crawl(where, raw.get("crawl", {}))
+    sites = {name: _parse_site(where, name, table, crawl) for name, table in sites_raw.items()}
     user_agent = raw.get("user_agent")
     if user_agent is not None and not isinstance(user_agent, str):
         raise ConfigError(where, "must be a string", key="user_agent")
@@ -111,7 +115,7 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
         user_agent=user_agent,
         cluster=parse_cluster(where, raw.get("cluster")),
         health=_parse_health(where, raw.get("health", {})),
-        extract_processes=extract_processes,
+        extract_processes=crawl.extract_processes,
     )
 
 
@@ -127,8 +131,16 @@ def _parse_health(where: str, table: Any) -> HealthOptions:
     return HealthOptions(**table)
 
 
-def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
-    """The `[crawl]` table: `allow_addresses` for every site, `extract_processes`."""
+@dataclass(frozen=True)
+class _CrawlDefaults:
+    """The `[crawl]` table: what applies to every site unless it says otherwise."""
+
+    allow_addresses: tuple[str, ...] = ()
+    extract_processes: int = 0
+    recheck: tuple[int, ...] = DEFAULT_RECHECK_SECONDS
+
+
+def _parse_crawl(where: str, table: Any) -> _CrawlDefaults:
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="crawl")
     check_types(where, None, table, CRAWL_TYPES, prefix="crawl.")
@@ -136,10 +148,13 @@ def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
     if processes < 0:
         raise ConfigError(where, "must not be negative", key="crawl.extract_processes")
     allowed = check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
-    return allowed, processes
+    recheck = check_durations(where, None, "crawl.recheck", table.get("recheck", DEFAULT_RECHECK))
+    return _CrawlDefaults(allowed, processes, recheck)
 
 
-def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
+def _parse_site(
+    where: str, name: str, table: Any, crawl: _CrawlDefaults = _CrawlDefaults()
+) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
     if name in (COMBINED_FEED_NAME, ALARM_FEED_NAME):
@@ -190,15 +205,20 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     values = {
         k: v
         for k, v in table.items()
-        if k not in ("start_urls", "allowed_domains", "sitemaps", "feeds", "allow_addresses")
+        if k
+        not in ("start_urls", "allowed_domains", "sitemaps", "feeds", "allow_addresses", "recheck")
     }
     site_allowed = check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
+    recheck = crawl.recheck
+    if "recheck" in table:
+        recheck = check_durations(where, name, "recheck", table["recheck"])
     return SiteConfig(
         name=name,
         start_urls=tuple(table["start_urls"]),
         allowed_domains=tuple(sorted({d for d in domains if d})),
         sitemaps=tuple(table.get("sitemaps", [])),
         feeds=tuple(table.get("feeds", [])),
-        allow_addresses=tuple(dict.fromkeys(allowed + site_allowed)),
+        allow_addresses=tuple(dict.fromkeys(crawl.allow_addresses + site_allowed)),
+        recheck=recheck,
         **values,
     )

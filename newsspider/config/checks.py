@@ -39,7 +39,7 @@ SITE_TYPES: dict[str, tuple[type, ...]] = {
     "retries": (int,),
     "max_retry_delay": (int, float),
     "allow_addresses": (list,),
-    "refresh_hours": (int, float),
+    "recheck": (list,),
     "stop_after_known_pages": (int,),
     "schedule": (str,),
 }
@@ -59,7 +59,16 @@ FAMILY_TYPES: dict[str, tuple[type, ...]] = {
     "language": (str,),
     "title": (str,),
 }
-CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,), "extract_processes": (int,)}
+CRAWL_TYPES: dict[str, tuple[type, ...]] = {
+    "allow_addresses": (list,),
+    "extract_processes": (int,),
+    "recheck": (list,),
+}
+# Keys that were replaced: a config still using one gets told what to write instead.
+REPLACED_SITE_KEYS = {
+    "refresh_hours": "replaced by recheck, a list of durations after publication such as "
+    '["1h", "6h", "1d", "3d"] ([] for none)',
+}
 HEALTH_TYPES: dict[str, tuple[type, ...]] = {
     "empty_runs": (int,),
     "missing_share_jump": (int, float),
@@ -75,7 +84,6 @@ NOT_NEGATIVE = (
     "max_query_params",
     "retries",
     "max_retry_delay",
-    "refresh_hours",
     "stop_after_known_pages",
 )
 _DURATION = re.compile(r"(?P<count>\d+)\s*(?P<unit>[smhd])")
@@ -92,6 +100,16 @@ def parse_duration(text: str) -> int:
     if seconds <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
     return seconds
+
+
+def check_durations(where: str, site: str | None, key: str, values: list[Any]) -> tuple[int, ...]:
+    """A list of durations (`["1h", "1d"]`) as seconds, ascending and distinct."""
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(where, 'must be a list of durations such as "1h"', site=site, key=key)
+    try:
+        return tuple(sorted({parse_duration(v) for v in values}))
+    except ValueError as exc:
+        raise ConfigError(where, str(exc), site=site, key=key) from None
 
 
 def check_networks(where: str, site: str | None, key: str, values: list[Any]) -> tuple[str, ...]:
@@ -114,6 +132,8 @@ def check_types(
     prefix: str = "",
 ) -> None:
     for key, value in table.items():
+        if key in REPLACED_SITE_KEYS and site is not None:
+            raise ConfigError(where, REPLACED_SITE_KEYS[key], site=site, key=key)
         if key not in types:
             known = ", ".join(types)
             raise ConfigError(

@@ -19,6 +19,9 @@ FAMILY_KINDS = ("category", "tag", "language", "source", "search")
 COMBINED_FEED_NAME = "all"
 # The health alarms feed's name (`[health] feed = true`).
 ALARM_FEED_NAME = "alarms"
+# Re-checks of a stored article for corrections, after its publication (newsspider/recheck.py).
+DEFAULT_RECHECK = ("1h", "6h", "1d", "3d")
+DEFAULT_RECHECK_SECONDS = (3600, 6 * 3600, 86400, 3 * 86400)
 SELECTOR_FIELDS = (
     "title",
     "body",
@@ -65,10 +68,11 @@ class SiteConfig:
     max_retry_delay: float = 60.0
     # Addresses allowed despite the default deny-list (private, loopback, link-local).
     allow_addresses: tuple[str, ...] = ()
-    # Incremental crawling (docs/operations.md): articles first seen or published within
-    # `refresh_hours` are re-fetched with a conditional GET; listing pages stop after
-    # `stop_after_known_pages` pages in a row with nothing new (0: never stop early).
-    refresh_hours: float = 48.0
+    # Incremental crawling (docs/operations.md): a stored article is re-fetched (with a
+    # conditional GET) at these steps after its publication, each at most once (seconds,
+    # ascending; empty: never); listing pages stop after `stop_after_known_pages` pages
+    # in a row with nothing new (0: never stop early).
+    recheck: tuple[int, ...] = DEFAULT_RECHECK_SECONDS
     stop_after_known_pages: int = 1
     # How often `run` crawls the site: "10m", "1h", "1d" (None: every run).
     schedule: str | None = None

@@ -2,7 +2,9 @@
 
 Version history: 1 articles, revisions, crawl_runs, story tables, FTS; 2 feed
 indexes, `article_labels`, failure reasons in `crawl_runs`; 3 incremental counts in
-`crawl_runs` (`not_modified`, `article_links`) and the views for common questions.
+`crawl_runs` (`not_modified`, `article_links`) and the views for common questions; 4 the
+steady state (issue 13): re-check state of articles (`last_checked`, `checks`), requests by
+purpose in `crawl_runs`, and the `listing_state` and `robots_cache` tables.
 `create_schema` is idempotent and brings an older database up to date.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
@@ -45,6 +47,8 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "http_etag": str,
     "http_last_modified": str,
     "search_text": str,
+    "last_checked": str,  # when a re-check last fetched it (NULL: only its first fetch)
+    "checks": int,  # re-checks sent (newsspider/recheck.py)
 }
 REVISION_COLUMNS: dict[str, type] = {
     "id": int,
@@ -79,7 +83,16 @@ RUN_COLUMNS: dict[str, type] = {
     "duration_s": float,
     "not_modified": int,  # conditional re-fetches answered 304 (also counted as unchanged)
     "article_links": int,  # article links seen on listings, sitemaps and feeds, known or not
+    "requests_by_purpose": str,  # JSON: robots, listing, article, recheck, asset -> requests
 }
+# Version 4: what the last fetch of a listing page, feed or sitemap said (for conditional
+# GETs and the link fingerprint), and robots.txt kept across runs for its max-age.
+_STEADY_TABLES = (
+    "CREATE TABLE IF NOT EXISTS listing_state (site TEXT NOT NULL, url TEXT NOT NULL, "
+    "etag TEXT, last_modified TEXT, fingerprint TEXT, fetched TEXT, PRIMARY KEY (site, url))",
+    "CREATE TABLE IF NOT EXISTS robots_cache (origin TEXT PRIMARY KEY, status INTEGER, "
+    "body BLOB, fetched TEXT, expires TEXT)",
+)
 # Feeds list articles newest first by this key; the feed indexes below are built on it, and
 # a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
 NEWEST_FIRST_KEY = (
@@ -176,6 +189,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
             {"site": str, "news_id": str, "fingerprint": bytes},
             pk=("site", "news_id"),
         )
+    for name, kind in ARTICLE_COLUMNS.items():  # version 3 -> 4: re-check state
+        if name not in articles.columns_dict:
+            articles.add_column(name, kind)
     runs = db.table("crawl_runs")
     if not runs.exists():
         db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
@@ -184,6 +200,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         if name not in runs.columns_dict:
             runs.add_column(name, kind)
     _create_feed_schema(db)
+    for statement in _STEADY_TABLES:
+        db.execute(statement)
     for name, sql in VIEWS.items():
         db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql.strip()}")
 

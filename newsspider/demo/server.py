@@ -1,8 +1,9 @@
 """A local HTTP server for the demo site: the crawler's test target and benchmark.
 
 It binds 127.0.0.1 only, answers HTTP/1.1 with keep-alive, ETag and
-Last-Modified (and 304 for a matching If-None-Match), logs nothing to stderr
-and records every requested path so tests can count requests.
+Last-Modified (and 304 for a matching If-None-Match; `validators=False` sends
+neither, as many ASP.NET portals do), logs nothing to stderr and records every
+requested path so tests can count requests.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
         page = self.server.demo.site.page(route_key(self.path))
         if page is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, with_body)
+            return
+        if not self.server.demo.validators:
+            self._send(HTTPStatus.OK, page.content_type, page.body, with_body)
             return
         if self.headers.get("If-None-Match") == page.etag:
             self.send_response(HTTPStatus.NOT_MODIFIED)
@@ -83,9 +87,15 @@ class DemoServer:
     """
 
     def __init__(
-        self, articles_per_section: int = 16, seed: int = 1, edition: int = 1, port: int = 0
+        self,
+        articles_per_section: int = 16,
+        seed: int = 1,
+        edition: int = 1,
+        port: int = 0,
+        validators: bool = True,
     ):
         self.editions: dict[int, Edition] = build_editions(articles_per_section, seed)
+        self.validators = validators
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.demo = self
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"

@@ -61,7 +61,10 @@ def _site(**overrides):
         ({"obey_robots": 1}, "obey_robots", "must be bool"),
         ({"download_delay": -1}, "download_delay", "must not be negative"),
         ({"download_delay": float("nan")}, "download_delay", "must be a finite number"),
-        ({"refresh_hours": float("inf")}, "refresh_hours", "must be a finite number"),
+        ({"max_retry_delay": float("inf")}, "max_retry_delay", "must be a finite number"),
+        ({"refresh_hours": 48}, "refresh_hours", "replaced by recheck"),
+        ({"recheck": ["1h", "soon"]}, "recheck", "not a duration"),
+        ({"recheck": [1]}, "recheck", "list of durations"),
         ({"timeout": 0}, "timeout", "must be above 0"),
     ],
 )
