@@ -43,6 +43,11 @@ def request_purpose(url: str, callback: str | None, recheck: bool = False) -> st
     return _CALLBACK_PURPOSES.get(callback or "", ASSET)
 
 
+def requests_per_new(requests: int, new: int) -> float | None:
+    """What each new article cost the site in requests (None when nothing was new)."""
+    return round(requests / new, 2) if new else None
+
+
 def link_fingerprint(urls: Iterable[str]) -> str:
     """A short hash of a set of (normalized) article URLs: order and repeats do not count."""
     digest = hashlib.sha256("\n".join(sorted(set(urls))).encode("utf-8"))

@@ -21,6 +21,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newsspider.politeness import requests_per_new
+
 SUMMARY_LOGGER = "newsspider.progress"
 REDRAW_SECONDS = 0.5
 _PREFIX = "newsspider/"
@@ -86,17 +88,25 @@ def site_counts(stats: dict[str, Any]) -> dict[str, int]:
             "errors": value("errors/requests")}  # fmt: skip
 
 
-def log_site_summary(site: str, status: str, stats: dict[str, Any]) -> None:
+def log_site_summary(
+    site: str, status: str, stats: dict[str, Any], requests_by_purpose: dict[str, int]
+) -> None:
+    """One line per site; the JSON form also carries the requests by purpose and what each
+    new article cost (`requests_per_new`, null when nothing was new)."""
     counts = site_counts(stats)
+    requests = int(stats.get("downloader/request_count", 0))
+    fields = {"requests": requests, "requests_by_purpose": requests_by_purpose,
+              "requests_per_new": requests_per_new(requests, counts["new"])}  # fmt: skip
     logger.info(
-        "%s: %s, %d pages, %d articles (%d new), %d errors",
+        "%s: %s, %d pages, %d articles (%d new), %d errors, %d requests",
         site,
         status,
         counts["pages"],
         counts["articles"],
         counts["new"],
         counts["errors"],
-        extra={"fields": {"site": site, "status": status, **counts}},
+        requests,
+        extra={"fields": {"site": site, "status": status, **counts, **fields}},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -115,6 +116,30 @@ def new_since(conn: sqlite3.Connection, site: str, moment: datetime) -> int:
     sql = "SELECT count(*) FROM articles WHERE site = ? AND first_seen >= ?"
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return int(conn.execute(sql, (site, stamp)).fetchone()[0])
+
+
+def run_costs(conn: sqlite3.Connection, site: str, moment: datetime) -> dict[str, Any]:
+    """Requests (in total and by purpose) and new articles of the runs started since `moment`."""
+    sql = (
+        "SELECT requests, new, requests_by_purpose FROM crawl_runs WHERE site = ? AND started >= ?"
+    )
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    requests = new = 0
+    purposes: dict[str, int] = {}
+    for total, fresh, by_purpose in conn.execute(sql, (site, stamp)):
+        requests += int(total or 0)
+        new += int(fresh or 0)
+        for purpose, count in _json_counts(by_purpose).items():
+            purposes[purpose] = purposes.get(purpose, 0) + count
+    return {"requests": requests, "new": new, "by_purpose": dict(sorted(purposes.items()))}
+
+
+def _json_counts(text: str | None) -> dict[str, int]:
+    try:
+        loaded = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): int(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:

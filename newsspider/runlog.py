@@ -106,7 +106,8 @@ class RunLog:
             self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
         )
         self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
-        log_site_summary(spider.name, summary["status"], self.crawler.stats.get_stats())
+        stats = self.crawler.stats.get_stats()
+        log_site_summary(spider.name, summary["status"], stats, summary["requests_by_purpose"])
         if self.run_id is None:
             return
         db = Database.shared(self.db_path)

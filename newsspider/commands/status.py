@@ -11,12 +11,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
 from newsspider.config import Config
 from newsspider.health import Verdict, site_verdict
 
-_ROW = "{:<24} {:<20} {:>7} {:>7}  {}"
+_ROW = "{:<24} {:<20} {:>7} {:>7} {:>11}  {}"
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -32,6 +33,13 @@ class SiteStatus:
     new_day: int
     new_week: int
     verdict: Verdict
+    costs: dict[str, Any]  # requests, new and requests by purpose over the last day
+
+    @property
+    def requests_per_new(self) -> float | None:
+        from newsspider.politeness import requests_per_new
+
+        return requests_per_new(self.costs["requests"], self.costs["new"])
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -39,6 +47,9 @@ class SiteStatus:
             "last_success": self.last_success,
             "new_last_day": self.new_day,
             "new_last_week": self.new_week,
+            "requests_last_day": self.costs["requests"],
+            "requests_by_purpose_last_day": self.costs["by_purpose"],
+            "requests_per_new_last_day": self.requests_per_new,
             "healthy": self.verdict.healthy,
             "reasons": list(self.verdict.reasons),
         }
@@ -56,16 +67,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([s.as_dict() for s in report], ensure_ascii=False, indent=2))
     else:
-        print(_ROW.format("site", "last success", "new 24h", "new 7d", "health"))
+        print(_ROW.format("site", "last success", "new 24h", "new 7d", "req/new 24h", "health"))
         for s in report:
             when = (s.last_success or "never").replace("T", " ").removesuffix("Z")
-            print(_ROW.format(s.site, when, s.new_day, s.new_week, s.verdict.label))
+            cost = "-" if s.requests_per_new is None else f"{s.requests_per_new:.1f}"
+            print(_ROW.format(s.site, when, s.new_day, s.new_week, cost, s.verdict.label))
     healthy = all(s.verdict.healthy for s in report)
     return EXIT_OK if healthy else EXIT_SITE_FAILED
 
 
 def site_statuses(conn: sqlite3.Connection, config: Config, names: list[str]) -> list[SiteStatus]:
-    from newsspider.queries import last_success, new_since, recent_runs
+    from newsspider.queries import last_success, new_since, recent_runs, run_costs
 
     now = datetime.now(UTC)
     return [
@@ -75,6 +87,7 @@ def site_statuses(conn: sqlite3.Connection, config: Config, names: list[str]) ->
             new_since(conn, site.name, now - timedelta(days=1)),
             new_since(conn, site.name, now - timedelta(days=7)),
             site_verdict(site.name, recent_runs(conn, site.name), config.health),
+            run_costs(conn, site.name, now - timedelta(days=1)),
         )
         for site in config.select(names)
     ]
