@@ -121,6 +121,10 @@ class DemoServer:
         """Switch what the running server serves; requests in flight finish on the old one."""
         self.site = self._site_for(number)
 
+    def serve(self, edition: Edition) -> None:
+        """Serve any edition (say, a living site's state at some moment) from now on."""
+        self.site = DemoSite(edition, self.base_url)
+
     def _site_for(self, number: int) -> DemoSite:
         if number not in self.editions:
             raise ValueError(f"no edition {number} (have {sorted(self.editions)})")
