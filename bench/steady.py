@@ -71,9 +71,11 @@ def main() -> None:
         rev = args.before or _before_issue_13()
         _export(rev, old_code)
         print(f"before/naive: code of {rev[:12]}; new: {ROOT}")
-        print(f"site: {len(timeline.stories)} articles, "
-              f"{sum(s.corrected is not None for s in timeline.stories)} corrected; "
-              f"cron every 15 min for {args.hours:g} h (+{args.tail_hours:g} h for new)\n")  # fmt: skip
+        print(
+            f"site: {len(timeline.stories)} articles, "
+            f"{sum(s.corrected is not None for s in timeline.stories)} corrected; "
+            f"cron every 15 min for {args.hours:g} h (+{args.tail_hours:g} h for new)\n"
+        )
         results = {}
         for name in args.only or BEHAVIOURS:
             code = ROOT if name == "new" else old_code
@@ -107,7 +109,7 @@ def simulate(
 ) -> dict[str, object]:
     from newsspider.demo.server import DemoServer
 
-    with DemoServer(articles_per_section=1, validators=False) as server:
+    with DemoServer(articles_per_section=4, validators=False) as server:
         config, db = tmp / f"{name}.toml", tmp / f"{name}.db"
         config.write_text(_config(server.base_url), encoding="utf-8")
         command = [sys.executable, __file__, "--child", "--config", str(config), "--db", str(db)]
@@ -144,7 +146,7 @@ def _config(base_url: str) -> str:
     return (
         f'[sites.{SITE}]\nkind = "portal"\nstart_urls = ["{base_url}/alpha/news"]\n'
         f'timezone = "Asia/Tehran"\nlanguage = "en"\nmax_pages = {MAX_PAGES}\n'
-        f"download_delay = 0\nallow_addresses = [\"127.0.0.1/32\"]\n"
+        f'download_delay = 0\nallow_addresses = ["127.0.0.1/32"]\n'
         f"article_url_pattern = '{pattern}'\n"
     )
 
@@ -154,11 +156,11 @@ def _purposes(paths: list[str], seen: set[str]) -> Counter[str]:
     for path in paths:
         if path == "/robots.txt":
             counts["robots"] += 1
-        elif path.startswith("/alpha/news"):
-            counts["listing"] += 1
         elif path.startswith("/alpha/newsview"):
             counts["recheck" if path in seen else "article"] += 1
             seen.add(path)
+        elif path.startswith("/alpha/news"):
+            counts["listing"] += 1
         else:
             counts["asset"] += 1
     return counts
@@ -223,9 +225,11 @@ def aims(new: dict[str, object], hours: float) -> None:
     caught = len(late) / max(1, len(late) + int(new["missed"]))  # type: ignore[call-overload]
     fresh: list[float] = new["fresh_min"]  # type: ignore[assignment]
     print("\naims (new behaviour):")
-    print(f"- unchanged runs (tail runs with no re-check due: {len(quiet)}): requests besides "
-          f"robots.txt per run {dict(sorted(quiet_cost.items()))}; robots.txt fetched "
-          f"{sum(c['robots'] for c in new['tail'])} times in the tail")  # type: ignore[attr-defined]  # fmt: skip
+    print(
+        f"- unchanged runs (tail runs with no re-check due: {len(quiet)}): requests besides "
+        f"robots.txt per run {dict(sorted(quiet_cost.items()))}; robots.txt fetched "
+        f"{sum(c['robots'] for c in new['tail'])} times in the tail"
+    )  # type: ignore[attr-defined]
     print(f"- requests in {hours:g} h: {sum(day.values())} <= 1.05 x (runs {runs} x 1 start URL "
           f"+ new {fetched} x (1 + {STEPS} steps)) = {1.05 * bound:.0f}: "
           f"ratio {sum(day.values()) / bound:.3f}")  # fmt: skip

@@ -164,6 +164,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         super().__init__(crawler)
         self.db_path = db_path
         self.known = KnownArticles()
+        self.requested: set[str] = set()  # new article links already requested in this run
         self.db: Database | None = None
 
     @classmethod
@@ -258,11 +259,14 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         callback = getattr(output.callback, "__name__", "")
         if callback == "parse_article":
             self.count("links/articles")
-            state.links.add(url_key(output.url))
+            key = url_key(output.url)
+            state.links.add(key)
             if self.known.knows(output.url, site.id_pattern):
                 self.count("skipped/known")
                 return
-            state.new += 1
+            if key not in self.requested:  # a sidebar repeats new links on every page
+                state.new += 1
+                self.requested.add(key)
         elif callback == "parse_listing" and response is not None:
             if self._unchanged_first_page(response, state):
                 self.count("skipped/listing_unchanged")
