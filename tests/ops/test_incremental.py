@@ -73,6 +73,7 @@ def test_due_rechecks_are_conditional_and_each_step_taken_once(demo, tmp_path):
     _run(config, db, at=later)
     second, per_article = _kinds(demo, demo.requests)
     assert second["listing"] == len(SECTIONS)  # page 1 had nothing new: paging stopped
+    assert second["robots"] >= 1  # three days later the cached robots.txt had expired
     due = {  # those whose 3-day step lay ahead at the first run: older ones were backfills
         a.url_path
         for a in demo.truth().articles()
