@@ -147,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst body pages")
     args = parser.parse_args(argv)
+    if not args.eval.is_dir():
+        parser.error(f"no evaluation pages at {args.eval} (../shared/eval); give --eval DIR")
     aeb, dates = load_aeb(args.eval / "aeb"), load_dates(args.eval / "dates")
     if args.limit:
         aeb, dates = aeb[: args.limit], dates[: args.limit]

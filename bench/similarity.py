@@ -249,6 +249,8 @@ def time_fingerprint(bodies: dict[str, str]) -> None:
 
 
 def main(ground_truth: Path = GROUND_TRUTH, seed: Path = SEED_ARTICLE) -> None:
+    if not ground_truth.is_file():
+        sys.exit(f"bench/similarity.py: no evaluation pages at {ground_truth} (../shared/eval)")
     bodies = load_articles(ground_truth, seed)
     prints = {key: sim.fingerprint(text) for key, text in bodies.items()}
     too_short = sorted(key for key, fp in prints.items() if fp is None)

@@ -11,6 +11,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from newsspider.browser import require_browser
 from newsspider.config import Config, SiteConfig, parse_duration
 from newsspider.db import Database
 from newsspider.progress import install_log_handler
@@ -84,6 +85,8 @@ def crawl_sites(
 
     `overrides` set NEWSSPIDER_* settings, e.g. `incremental=False`, `progress=True`.
     """
+    for site in sites:
+        require_browser(config.path, site)  # before the database or the reactor
     Database(db_path).close()  # create the schema, or fail with a clear error before crawling
     settings = crawl_settings(config, db_path, log_level, **overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours, below

@@ -39,6 +39,7 @@ from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost,
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from newsspider.browser import RenderTimeoutError
 from newsspider.extract.encoding import better_encoding
 from newsspider.guard import (
     AddressPolicy,
@@ -65,7 +66,7 @@ class RequestSkipped(IgnoreRequest):
 def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed for good (`http_503`, `timeout`, ...)."""
     error = failure.value
-    if isinstance(error, RequestSkipped):
+    if isinstance(error, RequestSkipped | RenderTimeoutError):
         return error.reason
     if isinstance(error, HttpError):
         return f"http_{error.response.status}"
@@ -146,11 +147,11 @@ class AddressGuardMiddleware:
         if literal is not None:
             return (str(literal),)
         if host not in self.resolved:
-            self.resolved[host] = await run_in_thread(_resolve, host)
+            self.resolved[host] = await run_in_thread(resolve_host, host)
         return self.resolved[host]
 
 
-def _resolve(host: str) -> tuple[str, ...]:
+def resolve_host(host: str) -> tuple[str, ...]:
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):

@@ -67,10 +67,12 @@ def test_missing_database_for_export_is_a_clean_error(tmp_path, capsys):
 def test_reader_closing_the_pipe_early_is_not_a_traceback():
     page = ROOT / "tests" / "fixtures" / "generic" / "article_full.html"
     command = [sys.executable, "-m", "newsspider.cli", "extract", str(page)]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    assert child.stdout is not None and child.stderr is not None
-    child.stdout.close()  # like `| head -0`: the reader is gone before anything is written
-    stderr = child.stderr.read().decode()
-    child.wait(timeout=60)
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+        stderr = child.stderr.read().decode()
+        child.wait(timeout=60)
     assert "Traceback" not in stderr
     assert "Broken pipe" not in stderr

@@ -10,7 +10,7 @@ from newsspider.demo.config import demo_config_toml
 from newsspider.demo.server import DemoServer
 from newsspider.extract.chain import extract_page
 from newsspider.extractpool import Extractor
-from tests.shared import SEED_ARTICLE
+from tests.fixture_paths import SEED_ARTICLE
 
 SITE = parse_config(
     {"sites": {"s": {"kind": "portal", "start_urls": ["https://e.org/"], "timezone": "UTC"}}},

@@ -15,14 +15,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from newsspider.browser import renders, require_browser
+from newsspider.browser.signs import script_built
 from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config, positive_int
 from newsspider.commands.extract import extract_fields
 from newsspider.config import SiteConfig
-from newsspider.discovery import Fetcher, FetchError, Found, feed_links, read_feeds, read_sitemaps
+from newsspider.discovery import (
+    Fetcher,
+    FetchError,
+    Found,
+    Page,
+    feed_links,
+    read_feeds,
+    read_sitemaps,
+)
 from newsspider.extract.links import article_links
 from newsspider.extract.portal import parse_html
 from newsspider.settings import USER_AGENT
 
+ADVICE = 'set render = "browser" (docs/browser.md)'
 # Coverage columns: (label, field of the extraction result, field in extracted_by).
 COLUMNS = (
     ("title", "title", "title"),
@@ -60,6 +71,7 @@ def cmd_check_site(args: argparse.Namespace) -> int:
         delay=site.download_delay,
         obey_robots=site.obey_robots,
     )
+    require_browser(config.path, site)
     urls, notes = article_candidates(site, fetcher, args.limit)
     checked = [check_article(site, fetcher, url) for url in urls[: args.limit]]
     print(render_report(site, checked, notes))
@@ -76,7 +88,7 @@ def article_candidates(
     feeds: list[str] = list(site.feeds)
     for start in site.start_urls:
         try:
-            page = fetcher.get(start)
+            page = get_page(site, fetcher, start, "listing")
         except FetchError as exc:
             found.notes.append(f"listing not read: {exc}")
             continue
@@ -84,6 +96,8 @@ def article_candidates(
         links = article_links(tree, page.url, pattern=pattern, allowed_domains=site.allowed_domains)
         found.add(links, "listing", site.allowed_domains)
         found.notes.append(f"listing {page.url}: {len(links)} article links")
+        if not links and (why := script_built(page.text)):
+            found.notes.append(f"listing {page.url} looks built by JavaScript: {why}; {ADVICE}")
         if site.kind == "generic" and not site.feeds:
             feeds += [url for url in feed_links(tree, page.url) if url not in feeds]
     if site.kind == "generic" and len(found.urls) < limit:
@@ -98,10 +112,21 @@ def article_candidates(
 
 def check_article(site: SiteConfig, fetcher: Fetcher, url: str) -> Checked:
     try:
-        page = fetcher.get(url)
+        page = get_page(site, fetcher, url, "article")
     except FetchError as exc:
         return Checked(url, None, str(exc))
     return Checked(url, extract_fields(page.text, page.url, site, datetime.now(UTC)))
+
+
+def get_page(site: SiteConfig, fetcher: Fetcher, url: str, kind: str) -> Page:
+    """A listing or article page, rendered in the browser when the site's `render` says so."""
+    if not renders(site, kind):
+        return fetcher.get(url)
+    from newsspider.browser.render import rendered_page
+
+    if fetcher.obey_robots and not fetcher.robots_for(url).can_fetch(fetcher.user_agent, url):
+        raise FetchError(f"{url}: disallowed by robots.txt")
+    return rendered_page(site, url, fetcher.user_agent)
 
 
 def coverage(checked: list[Checked]) -> dict[str, tuple[int, int]]:

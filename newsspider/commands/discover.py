@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import ipaddress
 import json
 import re
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from newsspider.commands import EXIT_OK
-from newsspider.discovery import Fetcher, SiteGuess, discover
+from newsspider.discovery import Fetcher, FetchError, SiteGuess, discover
 from newsspider.settings import USER_AGENT
 
 SAMPLE_URLS = 3
@@ -35,7 +36,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     fetcher = Fetcher(USER_AGENT, timeout=args.timeout, delay=args.delay)
-    print(render_definition(discover(args.url, fetcher)), end="")
+    definition = render_definition(discover(args.url, fetcher))
+    print(definition + "".join(line + "\n" for line in _render_lines(args.url, fetcher)), end="")
     return EXIT_OK
 
 
@@ -74,6 +76,21 @@ def render_definition(guess: SiteGuess) -> str:
         lines.append("# no feed announced on the home page")
     lines += [f"# note: {note}" for note in found.notes]
     return "\n".join(lines) + "\n"
+
+
+def _render_lines(url: str, fetcher: Fetcher) -> list[str]:
+    """`render = "browser"` when the home page's text appears only once a browser renders it."""
+    if importlib.util.find_spec("playwright") is None:
+        return []
+    from newsspider.browser.render import render_advice
+
+    try:
+        fetched = fetcher.get(url).text
+    except FetchError:
+        return []
+    allow = tuple(re.findall(r"\"([0-9a-f.:]+/\d+)\"", "".join(_address_lines(url))))
+    why = render_advice(url, fetched, USER_AGENT, allow)
+    return [f'render = "browser"  # {why} (docs/browser.md)'] if why else []
 
 
 def _address_lines(url: str) -> list[str]:

@@ -14,12 +14,15 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_enqueue(args: argparse.Namespace) -> int:
+    from newsspider.browser import refuse_in_cluster
     from newsspider.cluster import require_cluster
     from newsspider.cluster.enqueue import enqueue_sites
 
     config = load_selected_config(args)
     options = require_cluster(config)
-    for result in enqueue_sites(options, config.select(args.sites)):
+    sites = config.select(args.sites)
+    refuse_in_cluster(config.path, sites)
+    for result in enqueue_sites(options, sites):
         if result.reclaimed:
             print(f"{result.site}: {result.reclaimed} requests of a stopped worker re-queued")
         if result.due:

@@ -27,15 +27,18 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from newsspider.browser import refuse_in_cluster
     from newsspider.cluster import require_cluster
     from newsspider.cluster.worker import run_worker
 
     config = load_selected_config(args)
     options = require_cluster(config)
+    sites = config.select(args.sites)
+    refuse_in_cluster(config.path, sites)
     results = run_worker(
         config,
         options,
-        config.select(args.sites),
+        sites,
         exit_when_idle=args.exit_when_idle,
         concurrency=args.concurrency,
         log_level=log_level(args),

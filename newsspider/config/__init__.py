@@ -26,6 +26,7 @@ from newsspider.config.checks import (
     check_durations,
     check_networks,
     check_regex,
+    check_render,
     check_selector,
     check_types,
     check_urls,
@@ -40,6 +41,7 @@ from newsspider.config.model import (
     DEFAULT_RECHECK,
     DEFAULT_RECHECK_SECONDS,
     FAMILY_KINDS,
+    RENDER_MODES,
     SELECTOR_FIELDS,
     SITE_KINDS,
     Config,
@@ -152,6 +154,18 @@ def _parse_crawl(where: str, table: Any) -> _CrawlDefaults:
     return _CrawlDefaults(allowed, processes, recheck)
 
 
+# Lists the site table holds that SiteConfig keeps as tuples (start_urls etc. are set below).
+_LIST_KEYS = (
+    "start_urls",
+    "allowed_domains",
+    "sitemaps",
+    "feeds",
+    "allow_addresses",
+    "block_resources",
+    "recheck",
+)
+
+
 def _parse_site(
     where: str, name: str, table: Any, crawl: _CrawlDefaults = _CrawlDefaults()
 ) -> SiteConfig:
@@ -198,16 +212,14 @@ def _parse_site(
             parse_duration(table["schedule"])
         except ValueError as exc:
             raise ConfigError(where, str(exc), site=name, key="schedule") from None
+    check_render(where, name, table, RENDER_MODES)
     selectors = table.get("selectors", {})
     for field_name, selector in selectors.items():
         check_selector(where, name, field_name, selector)
     domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
-    values = {
-        k: v
-        for k, v in table.items()
-        if k
-        not in ("start_urls", "allowed_domains", "sitemaps", "feeds", "allow_addresses", "recheck")
-    }
+    values = {k: v for k, v in table.items() if k not in _LIST_KEYS}
+    if "block_resources" in table:
+        values["block_resources"] = tuple(table["block_resources"])
     site_allowed = check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
     recheck = crawl.recheck
     if "recheck" in table:

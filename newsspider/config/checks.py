@@ -42,6 +42,13 @@ SITE_TYPES: dict[str, tuple[type, ...]] = {
     "recheck": (list,),
     "stop_after_known_pages": (int,),
     "schedule": (str,),
+    "render": (str,),
+    "browser_path": (str,),
+    "wait_for": (str,),
+    "render_timeout": (int, float),
+    "idle_timeout": (int, float),
+    "max_open_pages": (int,),
+    "block_resources": (list,),
 }
 FEED_TYPES: dict[str, tuple[type, ...]] = {
     "base_url": (str,),
@@ -76,7 +83,14 @@ HEALTH_TYPES: dict[str, tuple[type, ...]] = {
     "feed": (bool,),
 }
 TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
-AT_LEAST_ONE = ("max_pages", "concurrency", "max_requests", "max_page_bytes", "max_url_length")
+AT_LEAST_ONE = (
+    "max_pages",
+    "concurrency",
+    "max_requests",
+    "max_page_bytes",
+    "max_url_length",
+    "max_open_pages",
+)
 NOT_NEGATIVE = (
     "download_delay",
     "timeout",
@@ -85,6 +99,7 @@ NOT_NEGATIVE = (
     "retries",
     "max_retry_delay",
     "stop_after_known_pages",
+    "idle_timeout",
 )
 _DURATION = re.compile(r"(?P<count>\d+)\s*(?P<unit>[smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -185,3 +200,36 @@ def check_selector(where: str, site: str, field_name: str, selector: Any) -> Non
 def is_xpath(selector: str) -> bool:
     """Selectors are CSS unless prefixed `xpath:` or starting with `/` or `(`."""
     return selector.startswith(("xpath:", "/", "(")) and not selector.startswith("css:")
+
+
+# Playwright's resource types a rendered page may be refused (`block_resources`).
+RESOURCE_TYPES = (
+    "document", "stylesheet", "image", "media", "font", "script", "texttrack", "xhr",
+    "fetch", "eventsource", "websocket", "manifest", "other",
+)  # fmt: skip
+
+
+def check_render(where: str, site: str, table: dict[str, Any], modes: tuple[str, ...]) -> None:
+    """The browser keys of a site table (docs/browser.md); types are checked already."""
+    if table.get("render", "http") not in modes:
+        raise ConfigError(where, f"must be one of {', '.join(modes)}", site=site, key="render")
+    if table.get("render_timeout", 1) <= 0:
+        raise ConfigError(where, "must be above 0", site=site, key="render_timeout")
+    if not table.get("browser_path", "x").strip():
+        raise ConfigError(where, "must be a path to Chromium", site=site, key="browser_path")
+    selector = table.get("wait_for")
+    if selector is not None:
+        try:
+            GenericTranslator().css_to_xpath(selector)
+        except (SelectorError, SyntaxError) as exc:
+            raise ConfigError(
+                where, f"invalid CSS selector {selector!r}: {exc}", site=site, key="wait_for"
+            ) from None
+    for kind in table.get("block_resources", []):
+        if kind not in RESOURCE_TYPES:
+            raise ConfigError(
+                where,
+                f"{kind!r} is not a resource type (known: {', '.join(RESOURCE_TYPES)})",
+                site=site,
+                key="block_resources",
+            )

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = Path(__file__).parents[1] / "sites.toml"
 SITE_KINDS = ("portal", "generic")
+RENDER_MODES = ("http", "listings", "browser")
 DEFAULT_MAX_DEPTH = 20
 # Hops past the last listing page: its articles, and sitemap or feed indexes.
 DEPTH_BEYOND_PAGES = 3
@@ -76,6 +77,15 @@ class SiteConfig:
     stop_after_known_pages: int = 1
     # How often `run` crawls the site: "10m", "1h", "1d" (None: every run).
     schedule: str | None = None
+    # Rendering in headless Chromium (docs/browser.md): "http" (never), "listings" (listing
+    # pages only) or "browser" (listing and article pages).
+    render: str = "http"
+    browser_path: str = "/usr/bin/chromium"
+    wait_for: str | None = None  # CSS selector a rendered page waits for (else network idle)
+    render_timeout: float = 30.0  # seconds to load a page, and to find `wait_for`
+    idle_timeout: float = 5.0  # at most this long waiting for network idle
+    max_open_pages: int = 4
+    block_resources: tuple[str, ...] = ("image", "font", "media")
 
     @property
     def depth_limit(self) -> int:

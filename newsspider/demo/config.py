@@ -7,6 +7,7 @@ SECTION_TITLES = {
     "beta": "Demo Portal (beta)",
     "gamma": "Demo Portal (gamma)",
     "fa": "Demo Portal (fa)",
+    "js": "Demo Portal (js, built by JavaScript)",
 }
 # Regexes are TOML literal strings ('...'), so backslashes need no escaping.
 ARTICLE_URL_PATTERNS = {
@@ -14,10 +15,12 @@ ARTICLE_URL_PATTERNS = {
     "beta": r"^https?://[^/]+/beta/news/[a-z0-9-]+\.html$",
     "gamma": r"^https?://[^/]+/gamma/news/\d+/[a-z0-9-]+$",
     "fa": r"^https?://[^/]+/fa/news/\d+/[^/?#]+$",
+    "js": r"^https?://[^/]+/js/news/\d+/[a-z0-9-]+$",
 }
 ID_PATTERNS = {
     "gamma": r"/gamma/news/(?P<id>\d+)/",
     "fa": r"/fa/news/(?P<id>\d+)/",
+    "js": r"/js/news/(?P<id>\d+)/",
 }
 DAYFIRST = {"gamma"}
 
@@ -47,4 +50,6 @@ def _site_table(base_url: str, section: str, max_pages: int) -> str:
         lines.append(f"id_pattern = '{ID_PATTERNS[section]}'")
     if section in DAYFIRST:
         lines.append("dayfirst = true")
+    if section == "js":  # its pages are built by JavaScript (docs/browser.md)
+        lines.append('render = "browser"')
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ ENGLISH_SECTIONS = ("alpha", "beta", "gamma")
 SECTIONS = (*ENGLISH_SECTIONS, "fa")
 SOURCES = ("IRNA", "ISNA", "Mehr", "Tasnim", None)
 MIN_ARTICLES = 4
+SCRIPTED_FIRST_ID = 480000
 # Edition 1 misprints this alpha headline (after its slug is taken); edition 2 corrects it.
 MISPRINTED_INDEX = 2
 __all__ = ["ArticleTruth", "build_corpus"]
@@ -104,6 +105,8 @@ def format_published(section: str, when: datetime) -> tuple[str, datetime]:
         raw = f"{when.month}/{when.day}/{when.year} {hour}:{when:%M:%S} {meridiem}"
         return raw, when
     shown = when.replace(second=0)
+    if section == "js":
+        return f"{when:%Y-%m-%d %H:%M}", shown
     if section == "beta":
         return f"{when.day} {when:%B %Y %H:%M}", shown
     return f"{when:%d/%m/%Y - %H:%M}", shown
@@ -172,10 +175,23 @@ def build_english(articles_per_section: int, seed: int) -> dict[str, list[Articl
     return corpus
 
 
-def build_corpus(articles_per_section: int = 16, seed: int = 1) -> dict[str, list[ArticleTruth]]:
-    """Every section's articles, newest first (the order of the listing pages)."""
+def build_scripted(articles_per_section: int, seed: int) -> list[ArticleTruth]:
+    """The script-built section (markup_js): its own timeline, so the others do not change."""
+    rng = random.Random(f"js-{seed}")
+    taken: set[str] = set()
+    stamps = timeline(rng, SEED_PUBLISHED, SCRIPTED_FIRST_ID, articles_per_section)
+    return [make_article("js", news_id, when, rng, taken) for news_id, when in stamps]
+
+
+def build_corpus(
+    articles_per_section: int = 16, seed: int = 1, scripted: bool = False
+) -> dict[str, list[ArticleTruth]]:
+    """Every section's articles, newest first (the order of the listing pages); `scripted`
+    adds the "js" section, whose pages are built by JavaScript."""
     if articles_per_section < MIN_ARTICLES:
         raise ValueError(f"articles_per_section must be at least {MIN_ARTICLES}")
     corpus = build_english(articles_per_section, seed)
     corpus["fa"] = build_persian(articles_per_section, seed)
+    if scripted:
+        corpus["js"] = build_scripted(articles_per_section, seed)
     return corpus

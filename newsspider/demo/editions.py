@@ -49,8 +49,10 @@ class Edition:
         return {a.url_path: a for a in self.articles()}
 
 
-def build_editions(articles_per_section: int = 16, seed: int = 1) -> dict[int, Edition]:
-    corpus = build_corpus(articles_per_section, seed)
+def build_editions(
+    articles_per_section: int = 16, seed: int = 1, scripted: bool = False
+) -> dict[int, Edition]:
+    corpus = build_corpus(articles_per_section, seed, scripted)
     first = Edition(1, {name: tuple(articles) for name, articles in corpus.items()})
     return {1: first, 2: _second_edition(first, seed)}
 

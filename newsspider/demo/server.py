@@ -93,8 +93,10 @@ class DemoServer:
         edition: int = 1,
         port: int = 0,
         validators: bool = True,
+        scripted: bool = False,
     ):
-        self.editions: dict[int, Edition] = build_editions(articles_per_section, seed)
+        """`scripted` adds the "js" section, built by JavaScript (docs/browser.md)."""
+        self.editions: dict[int, Edition] = build_editions(articles_per_section, seed, scripted)
         self.validators = validators
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.demo = self

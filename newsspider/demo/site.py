@@ -7,6 +7,7 @@ re-encodes a Persian URL differently still reaches the same page.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ from functools import lru_cache, partial
 from types import ModuleType
 from urllib.parse import unquote
 
-from newsspider.demo import markup_alpha, markup_beta, markup_fa, markup_gamma
+from newsspider.demo import markup_alpha, markup_beta, markup_fa, markup_gamma, markup_js
 from newsspider.demo.editions import Edition
 from newsspider.demo.layout import SectionView, esc
 from newsspider.demo.truth import ArticleTruth
@@ -25,9 +26,11 @@ MARKUPS: dict[str, ModuleType] = {
     "beta": markup_beta,
     "gamma": markup_gamma,
     "fa": markup_fa,
+    "js": markup_js,
 }
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
+CONTENT_TYPES = {".txt": TEXT, ".js": "text/javascript; charset=utf-8"}
 TEHRAN_UTC_OFFSET = timedelta(hours=3, minutes=30)
 SITE_LAUNCH = datetime(2025, 1, 1)
 ROBOTS_TXT = "User-agent: *\nDisallow: /admin/\nDisallow: /beta/search\n"
@@ -81,7 +84,7 @@ class DemoSite:
             etag = 'W/"' + _digest(content.encode("utf-8")) + '"'
         return Page(
             body=body,
-            content_type=TEXT if key.endswith(".txt") else HTML,
+            content_type=CONTENT_TYPES.get(posixpath.splitext(key)[1], HTML),
             etag=etag,
             last_modified=http_date(modified),
         )
@@ -93,6 +96,8 @@ class DemoSite:
             self._add(markup.listing_path(page), partial(markup.listing_page, page, view), newest)
         for article in view.articles:
             self._add_article(markup, view, article)
+        for path, text in getattr(markup, "ASSETS", {}).items():
+            self._add(path, partial(str, text))
         for path, title in markup.static_pages().items():
             message = f"{title}: this page is part of the newsspider demo site."
             self._add(path, partial(markup.message_page, title, message, view, path))

@@ -14,6 +14,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newsspider.browser import browser_settings
 from newsspider.config import SiteConfig
 from newsspider.extract.links import article_links, next_page
 from newsspider.extract.portal import parse_html
@@ -152,6 +153,7 @@ def politeness_settings(site: SiteConfig) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": site.concurrency,
         "DOWNLOAD_TIMEOUT": site.timeout,
         **limit_settings(site),
+        **browser_settings(site),
     }
 
 

@@ -18,6 +18,9 @@ import redis
 
 from newsspider.demo import DemoServer, demo_config_toml
 from tests.cluster.conftest import RedisProcess
+from tests.support.programs import requires_redis
+
+pytestmark = requires_redis
 
 PER_SECTION = 70
 SECTIONS = ("alpha", "beta", "gamma")

@@ -7,6 +7,9 @@ import time
 
 from newsspider.demo import DemoServer, demo_config_toml
 from tests.cluster.test_cluster_run import _cli, _enqueue
+from tests.support.programs import requires_redis
+
+pytestmark = requires_redis
 
 DELAY = 0.25
 

@@ -18,6 +18,9 @@ from newsspider.cluster.queues import LEASE_META, ItemQueue, LeaseQueue, reclaim
 from newsspider.cluster.ratelimit import SharedRateLimit
 from newsspider.config import load_config
 from tests.cluster.conftest import RedisProcess, free_port
+from tests.support.programs import requires_redis
+
+pytestmark = requires_redis
 
 KEYS = Keys("t")
 

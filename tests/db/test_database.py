@@ -5,7 +5,7 @@ import pytest
 
 from newsspider.db import SCHEMA_VERSION, Database, Outcome
 from newsspider.errors import DatabaseError
-from tests.shared import SEED_ARTICLE
+from tests.fixture_paths import SEED_ARTICLE
 
 T0 = "2025-10-27T04:22:21Z"
 T1 = "2025-10-28T00:00:00Z"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 import http.client
 import threading
+from contextlib import closing
 from urllib.parse import quote, unquote
 
 import pytest
@@ -110,9 +111,10 @@ def test_large_site_serves_every_sampled_article():
     with DemoServer(articles_per_section=2000) as server:
         articles = server.truth().articles()[::16]
         connection = http.client.HTTPConnection("127.0.0.1", server.port)
-        for article in articles:
-            connection.request("GET", article.url_path)
-            response = connection.getresponse()
-            assert response.status == 200
-            assert html.escape(article.title, quote=False).encode() in response.read()
+        with closing(connection):
+            for article in articles:
+                connection.request("GET", article.url_path)
+                response = connection.getresponse()
+                assert response.status == 200
+                assert html.escape(article.title, quote=False).encode() in response.read()
     assert len(articles) == 500

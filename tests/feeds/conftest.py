@@ -12,7 +12,7 @@ from lxml import etree
 
 from newsspider.config import Config, parse_config
 from newsspider.db import Database
-from tests.shared import ATOM_RNC
+from tests.fixture_paths import ATOM_RNC
 
 BASE_URL = "https://feeds.example.org/news/"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,11 +14,9 @@ import pytest
 from feeds import export_feeds
 from newsspider.config import load_config
 from tests.feeds.conftest import article
+from tests.support.programs import requires_program
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("newsboat") is None,
-    reason="newsboat is not installed (apt-get install newsboat; .ci/run installs it)",
-)
+pytestmark = requires_program("newsboat")
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = """
 [feeds]
@@ -69,7 +66,7 @@ def served(make_db, tmp_path):
         yield match[1]
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.communicate(timeout=10)
 
 
 def test_newsboat_lists_the_served_titles(served, tmp_path):

@@ -22,9 +22,11 @@ def secret(tmp_path):
 
 
 def _quick(call, *args):
+    """Expanded, &lol9; is 10^9 characters: minutes and gigabytes. Unexpanded, milliseconds;
+    the bound is loose so that a loaded machine cannot make the test flaky."""
     started = time.monotonic()
     result = call(*args)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 15.0
     return result
 
 

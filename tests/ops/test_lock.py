@@ -46,7 +46,7 @@ def test_lock_of_a_killed_run_is_taken_over(tmp_path):
             RunLock(db).acquire()
     finally:
         holder.send_signal(signal.SIGKILL)
-        holder.wait()
+        holder.communicate()
     with RunLock(db) as lock:
         assert lock.previous["pid"] == holder.pid  # stale: its holder is gone
         assert str(os.getpid()) in lock_path(db).read_text()
