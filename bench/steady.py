@@ -13,9 +13,10 @@ behaviours, each in its own child process that runs every cron run in one reacto
 - new:    this checkout.
 
 Requests are counted from the demo server's own log, by purpose. After the publishing
-day, `--tail-hours` more runs (nothing new published; corrections still land) let the
-new behaviour's later re-check steps catch the day's corrections; the old behaviours
-re-fetch every recent article each run, so they need no tail. Prints requests per day
+day, `--tail-hours` more runs of the new behaviour (nothing new published; corrections
+still land) let its later re-check steps catch the corrections; the old behaviours
+re-fetch every recent article each run, so they need no tail. Corrections count when
+made before a behaviour's last run. Prints requests per day
 by purpose, corrections caught and how late, freshness (publication to being stored,
 so to being in the feed), and the issue's aims for the new behaviour.
 
@@ -138,7 +139,8 @@ def simulate(
             moment += CRON
         proc.stdin.close()
         proc.wait(timeout=60)
-    return {"day": day, "runs": runs, "tail": tail_runs, **_outcome(db, timeline, end)}
+    outcome = _outcome(db, timeline, end, end + timedelta(hours=tail))
+    return {"day": day, "runs": runs, "tail": tail_runs, **outcome}
 
 
 def _config(base_url: str) -> str:
@@ -166,7 +168,8 @@ def _purposes(paths: list[str], seen: set[str]) -> Counter[str]:
     return counts
 
 
-def _outcome(db: Path, timeline: object, end: datetime) -> dict[str, object]:
+def _outcome(db: Path, timeline: object, end: datetime, last: datetime) -> dict[str, object]:
+    """Freshness of the day's articles; corrections made before the `last` run, caught or not."""
     conn = sqlite3.connect(db)
     rows = {r[0]: (r[1], r[2]) for r in conn.execute(
         "SELECT news_id, first_seen, updated FROM articles")}  # fmt: skip
@@ -178,7 +181,7 @@ def _outcome(db: Path, timeline: object, end: datetime) -> dict[str, object]:
             new += 1
             if first_seen:
                 fresh.append((_parse(first_seen) - story.published).total_seconds() / 60)
-        if story.corrected_at is not None and story.corrected_at < end:
+        if story.corrected_at is not None and story.corrected_at < last:
             if updated and _parse(updated) >= story.corrected_at:
                 late.append((_parse(updated) - story.corrected_at).total_seconds() / 3600)
             else:
