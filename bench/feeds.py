@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from feeds import export_feeds
 from feeds.build import FeedBuilder
 from feeds.families import feed_specs
-from feeds.query import open_readonly
 from feeds.serve import make_server
 from newsspider.config import Config, parse_config
 from newsspider.db import Database
+from newsspider.db.read import open_readonly
 from newsspider.extract.text import search_form
 
 SITES = 50

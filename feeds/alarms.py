@@ -18,8 +18,8 @@ from feeds.entries import tag_uri
 from feeds.model import Entry, Feed
 from feeds.text import plain_line
 from newsspider.config import ALARM_FEED_NAME, Config, SiteConfig
+from newsspider.db.read import recent_runs
 from newsspider.health import Verdict, site_verdict
-from newsspider.queries import recent_runs
 
 ALARM_FEED = ALARM_FEED_NAME
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from feeds.entries import ArticleSkipped, entry_from_row, tag_uri
 from feeds.families import FeedSpec
 from feeds.model import Entry, Feed
-from feeds.query import newest_articles, story_copies
-from feeds.selection import Selection
 from newsspider.config import Config
+from newsspider.db.read import newest_articles, story_copies
+from newsspider.db.selection import Selection
 
 log = logging.getLogger("feeds.export")
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from newsspider.errors import DatabaseError, OutputError
+from newsspider.errors import DatabaseNotFoundError, OutputError
 
-
-class DatabaseNotFoundError(DatabaseError):
-    """The database file to export from does not exist."""
+__all__ = ["DatabaseNotFoundError", "FeedNameClashError", "OutputDirError"]
 
 
 class OutputDirError(OutputError):

@@ -16,11 +16,11 @@ from feeds.errors import FeedNameClashError
 from feeds.families import COMBINED_FEED, feed_specs
 from feeds.formats import FORMATS
 from feeds.model import Feed
-from feeds.query import open_readonly
 from feeds.text import plain_line
 from feeds.websub import ping_hub
 from feeds.write import ensure_output_dir, write_if_changed
 from newsspider.config import Config
+from newsspider.db.read import open_readonly
 
 log = logging.getLogger(__name__)
 

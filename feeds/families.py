@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feeds.selection import BadQueryError, Selection, fts_query
 from feeds.text import language_tag, plain_line
 from newsspider.config import COMBINED_FEED_NAME, Config, FeedFamily, SiteConfig
+from newsspider.db.read import BadQueryError, fts_query
+from newsspider.db.selection import Selection
 from newsspider.errors import ConfigError
 
 COMBINED_FEED = COMBINED_FEED_NAME

@@ -31,9 +31,8 @@ from feeds.http import (
     http_date,
     not_modified,
 )
-from feeds.query import open_readonly
-from feeds.selection import BadQueryError, fts_query
 from newsspider.config import Config
+from newsspider.db.read import BadQueryError, fts_query, open_readonly
 from newsspider.errors import NewsspiderError
 
 log = logging.getLogger(__name__)

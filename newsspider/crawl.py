@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -13,10 +11,12 @@ from scrapy.settings import Settings
 
 from newsspider.browser import require_browser
 from newsspider.config import Config, SiteConfig, parse_duration
-from newsspider.db import Database
+from newsspider.db import Database, read
+from newsspider.errors import DatabaseError
 from newsspider.progress import install_log_handler
 from newsspider.runlog import STATUS_FAILED, STATUS_OK, run_summary
 from newsspider.spiders import spider_class_for
+from newsspider.stats import STATUS
 
 _SUMMARY_FIELDS = (
     "requests",
@@ -127,16 +127,11 @@ def due_sites(
 
 
 def _last_starts(db_path: str) -> dict[str, datetime]:
-    if not Path(db_path).exists():
-        return {}
-    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10)
     try:
-        rows = conn.execute("SELECT site, max(started) FROM crawl_runs GROUP BY site").fetchall()
-    except sqlite3.OperationalError:  # no schema yet
+        with read.reading(db_path) as conn:
+            return read.last_starts(conn)
+    except DatabaseError:  # no database or no schema yet
         return {}
-    finally:
-        conn.close()
-    return {site: datetime.fromisoformat(started) for site, started in rows if started}
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
@@ -145,7 +140,7 @@ def _result(site: SiteConfig, crawler: Crawler) -> SiteResult:
     summary = run_summary(stats, str(stats.get("finish_reason", "finished")), 0.0)
     return SiteResult(
         site=site.name,
-        status=str(stats.get("newsspider/status", STATUS_FAILED)),
+        status=str(stats.get(STATUS, STATUS_FAILED)),
         **{name: summary[name] for name in _SUMMARY_FIELDS},
         finish_reason=stats.get("finish_reason", "never closed" if "start_time" in stats else None),
     )

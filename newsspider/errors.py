@@ -49,3 +49,7 @@ class OutputError(NewsspiderError):
     """An output directory or file cannot be written."""
 
     exit_status = 3
+
+
+class DatabaseNotFoundError(DatabaseError):
+    """The database file to read does not exist."""

@@ -23,11 +23,9 @@ connection, so a batch lost to a kill is fetched again by the next run.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urldefrag
 
@@ -37,23 +35,18 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newsspider import stats
 from newsspider.config import SiteConfig
-from newsspider.db import Database
-from newsspider.db.crawlstate import (
-    ListingState,
-    load_listings,
-    mark_checked,
-    parse_iso,
-    save_listing,
-)
+from newsspider.db import Database, read
+from newsspider.db.crawlstate import ListingState, mark_checked, parse_iso, save_listing
+from newsspider.errors import DatabaseError
 from newsspider.extract.ids import news_id_from_url
 from newsspider.extract.metadata import strip_tracking
 from newsspider.politeness import link_fingerprint
 from newsspider.recheck import is_due
-from newsspider.runlog import RUN_ID_STAT, STATUS_OK
+from newsspider.runlog import STATUS_OK
 
 logger = logging.getLogger(__name__)
-_PREFIX = "newsspider/"
 QUIET_PAGES = "newsspider_quiet_pages"  # request meta: listing pages in a row with nothing new
 REFRESH = "newsspider_refresh"  # request meta: a conditional re-fetch of a stored article
 ENTRY_CALLBACKS = ("parse_feed", "parse_sitemap")  # with a listing's first page: conditional
@@ -86,25 +79,16 @@ class KnownArticles:
 
         `run_id` is this crawl's own `crawl_runs` row, so the previous run is the one before.
         """
-        if not Path(db_path).exists():
-            return cls()
-        conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10)
         try:
-            rows = conn.execute(
-                "SELECT news_id, url, canonical_url, http_etag, http_last_modified, "
-                "published, first_seen, last_checked FROM articles WHERE site = ?",
-                (site.name,),
-            ).fetchall()
-            previous = conn.execute(
-                "SELECT status, errors FROM crawl_runs WHERE site = ? AND id < ? "
-                "ORDER BY id DESC LIMIT 1",
-                (site.name, run_id if run_id is not None else 2**62),
-            ).fetchone()
-            listings = load_listings(conn, site.name)
-        except sqlite3.OperationalError:  # no schema yet
+            with read.reading(db_path) as conn:
+                rows = read.known_articles(conn, site.name)
+                previous = read.previous_run(conn, site.name, run_id)
+                listings = {
+                    url: ListingState(url, *validators)
+                    for url, *validators in read.listing_states(conn, site.name)
+                }
+        except DatabaseError:  # no database or no schema yet
             return cls()
-        finally:
-            conn.close()
         caught_up = previous is not None and previous[0] == STATUS_OK and not previous[1]
         known = cls(listings=listings, caught_up=caught_up)
         known.shortcuts = caught_up and site.stop_after_known_pages > 0
@@ -190,8 +174,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         site = self.site
         if site is not None:
-            stats = self.crawler.stats
-            run_id = stats.get_value(RUN_ID_STAT) if stats is not None else None
+            collector = self.crawler.stats
+            run_id = collector.get_value(stats.RUN_ID) if collector is not None else None
             now = datetime.now(UTC)
             self.known = KnownArticles.load(self.db_path, site, now, run_id)
             self.db = Database.shared(self.db_path)
@@ -305,5 +289,4 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         save_listing(self.db, site.name, listing, datetime.now(UTC))
 
     def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(_PREFIX + key)
+        stats.inc(self.crawler.stats, key)

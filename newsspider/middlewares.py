@@ -39,6 +39,7 @@ from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost,
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from newsspider import stats
 from newsspider.browser import RenderTimeoutError
 from newsspider.extract.encoding import better_encoding
 from newsspider.guard import (
@@ -52,7 +53,6 @@ from newsspider.incremental import REFRESH
 from newsspider.politeness import request_purpose
 
 logger = logging.getLogger(__name__)
-_PREFIX = "newsspider/"
 
 
 class RequestSkipped(IgnoreRequest):
@@ -106,8 +106,7 @@ SKIP_REASONS = frozenset({"offsite", "blocked_address"})
 
 
 def count(crawler: Crawler, key: str) -> None:
-    if crawler.stats is not None:
-        crawler.stats.inc_value(_PREFIX + key)
+    stats.inc(crawler.stats, key)
 
 
 class AddressGuardMiddleware:

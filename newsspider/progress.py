@@ -21,11 +21,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newsspider import stats
 from newsspider.politeness import requests_per_new
 
 SUMMARY_LOGGER = "newsspider.progress"
 REDRAW_SECONDS = 0.5
-_PREFIX = "newsspider/"
 logger = logging.getLogger(SUMMARY_LOGGER)
 
 
@@ -76,11 +76,11 @@ def install_log_handler(level: str, log_format: str, stream: TextIO | None = Non
     root.setLevel(min(numeric, logging.INFO))
 
 
-def site_counts(stats: dict[str, Any]) -> dict[str, int]:
+def site_counts(figures: dict[str, Any]) -> dict[str, int]:
     """Pages read, articles stored (new, updated, unchanged) and errors so far."""
 
     def value(key: str) -> int:
-        return int(stats.get(_PREFIX + key, 0))
+        return stats.value(figures, key)
 
     articles = sum(value(f"stored/{k}") for k in ("new", "updated", "unchanged"))
     pages = value("pages/listing") + value("pages/article") + value("pages/not_modified")
@@ -89,12 +89,12 @@ def site_counts(stats: dict[str, Any]) -> dict[str, int]:
 
 
 def log_site_summary(
-    site: str, status: str, stats: dict[str, Any], requests_by_purpose: dict[str, int]
+    site: str, status: str, figures: dict[str, Any], requests_by_purpose: dict[str, int]
 ) -> None:
     """One line per site; the JSON form also carries the requests by purpose and what each
     new article cost (`requests_per_new`, null when nothing was new)."""
-    counts = site_counts(stats)
-    requests = int(stats.get("downloader/request_count", 0))
+    counts = site_counts(figures)
+    requests = int(figures.get("downloader/request_count", 0))
     fields = {"requests": requests, "requests_by_purpose": requests_by_purpose,
               "requests_per_new": requests_per_new(requests, counts["new"])}  # fmt: skip
     logger.info(

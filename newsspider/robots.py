@@ -25,6 +25,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 
+from newsspider import stats
 from newsspider.db import Database
 from newsspider.db.crawlstate import cached_robots, save_robots
 from newsspider.politeness import crawl_delay, robots_max_age
@@ -80,7 +81,7 @@ class RobotsCacheMiddleware:
         cached = cached_robots(self.db, origin, datetime.now(UTC))
         if cached is None:
             return None
-        self._count("robots_cached")
+        stats.inc(self.crawler.stats, "skipped/robots_cached")
         self._learn(origin, cached.status, cached.body)
         return Response(request.url, status=cached.status, body=cached.body, flags=[CACHED])
 
@@ -115,7 +116,3 @@ class RobotsCacheMiddleware:
         self.next_start[origin] = start + delay
         if start > now:
             await sleep(start - now)
-
-    def _count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsspider/{key}")

@@ -11,48 +11,48 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsspider import stats
 from newsspider.db import Database
 from newsspider.progress import log_site_summary
+from newsspider.stats import Group
 
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
-_PREFIX = "newsspider/"
-RUN_ID_STAT = "newsspider/run_id"  # this crawl's `crawl_runs` row (newsspider.incremental reads it)
 
 
-def run_summary(stats: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
+def run_summary(figures: Mapping[str, Any], reason: str, duration_s: float) -> dict[str, Any]:
     """The `crawl_runs` fields for one finished crawl, from Scrapy's stats."""
 
-    def grouped(group: str) -> dict[str, int]:
-        head = f"{_PREFIX}{group}/"
-        return {
-            k.removeprefix(head): int(v) for k, v in sorted(stats.items()) if k.startswith(head)
-        }
+    def grouped(group: Group) -> dict[str, int]:
+        return stats.grouped(figures, group)
 
-    stored = grouped("stored")
-    dropped = grouped("dropped")
-    listing_pages = int(stats.get(f"{_PREFIX}pages/listing", 0))
+    def value(key: str) -> int:
+        return stats.value(figures, key)
+
+    stored = grouped(Group.STORED)
+    dropped = grouped(Group.DROPPED)
+    listing_pages = value("pages/listing")
     failed = reason != "finished" or listing_pages == 0
     return {
         "finished": _iso(datetime.now(UTC)),
         "status": STATUS_FAILED if failed else STATUS_OK,
         "finish_reason": reason,
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "pages": listing_pages + int(stats.get(f"{_PREFIX}pages/article", 0)),
+        "requests": int(figures.get("downloader/request_count", 0)),
+        "pages": listing_pages + value("pages/article"),
         "new": stored.get("new", 0),
         "updated": stored.get("updated", 0),
         "unchanged": stored.get("unchanged", 0),
         "suspect": stored.get("suspect", 0),
         "dropped": sum(dropped.values()),
         "dropped_reasons": dropped,
-        "warnings": grouped("warnings"),
-        "errors": int(stats.get(f"{_PREFIX}errors/requests", 0)) + _spider_exceptions(stats),
-        "error_reasons": {k: v for k, v in grouped("errors").items() if k != "requests"},
-        "skipped_reasons": _skipped(stats, grouped("skipped")),
+        "warnings": grouped(Group.WARNINGS),
+        "errors": value("errors/requests") + _spider_exceptions(figures),
+        "error_reasons": {k: v for k, v in grouped(Group.ERRORS).items() if k != "requests"},
+        "skipped_reasons": _skipped(figures, grouped(Group.SKIPPED)),
         "duration_s": round(duration_s, 3),
-        "not_modified": int(stats.get(f"{_PREFIX}pages/not_modified", 0)),
-        "article_links": int(stats.get(f"{_PREFIX}links/articles", 0)),
-        "requests_by_purpose": grouped("requests"),
+        "not_modified": value("pages/not_modified"),
+        "article_links": value("links/articles"),
+        "requests_by_purpose": grouped(Group.REQUESTS),
     }
 
 
@@ -96,7 +96,7 @@ class RunLog:
             self.run_id = db.start_run(spider.name, _iso(datetime.now(UTC)))
             db.commit()
             assert self.crawler.stats is not None
-            self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
+            self.crawler.stats.set_value(stats.RUN_ID, self.run_id)
         finally:
             db.release()
 
@@ -105,9 +105,9 @@ class RunLog:
         summary = run_summary(
             self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
         )
-        self.crawler.stats.set_value(f"{_PREFIX}status", summary["status"])
-        stats = self.crawler.stats.get_stats()
-        log_site_summary(spider.name, summary["status"], stats, summary["requests_by_purpose"])
+        self.crawler.stats.set_value(stats.STATUS, summary["status"])
+        counters = self.crawler.stats.get_stats()
+        log_site_summary(spider.name, summary["status"], counters, summary["requests_by_purpose"])
         if self.run_id is None:
             return
         db = Database.shared(self.db_path)

@@ -10,10 +10,8 @@ from typing import Self
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
-from newsspider.config import DEFAULT_CONFIG, Config, load_config
+from newsspider.config import DEFAULT_CONFIG, LOCAL_CONFIG, Config, load_config
 from newsspider.spiders import spider_class_for
-
-LOCAL_CONFIG = Path("newsspider.toml")
 
 
 def config_path(settings: BaseSettings) -> Path:

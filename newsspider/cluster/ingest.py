@@ -1,9 +1,9 @@
 """`newsspider ingest`: the single writer, from the Redis item queue into SQLite and feeds.
 
-Ingest runs the very pipeline classes of a local crawl (Normalize, Validate, Store)
-outside Scrapy's engine: each item is rebuilt as an `Article`, passed through them with
-its site as the "spider", and upserted; a batch is committed, its articles published to
-the known sets, and only then acknowledged (see `ItemQueue`). A killed ingest replays
+Ingest runs the article path of a local crawl (`newsspider.articles.process`):
+each item is rebuilt as an `Article`, normalized for its site, validated and upserted;
+a batch is committed, its articles published to the known sets, and only then
+acknowledged (see `ItemQueue`). A killed ingest replays
 its unacknowledged batch on start; the `(site, news_id)` upsert makes the replay a no-op.
 """
 
@@ -16,22 +16,17 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
-from scrapy.settings import Settings
-from scrapy.statscollectors import StatsCollector
-
+from newsspider import articles
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import ItemQueue
 from newsspider.config import Config
-from newsspider.db import Database
+from newsspider.db import Database, read
 from newsspider.items import Article
-from newsspider.pipelines import NormalizePipeline, StorePipeline, ValidatePipeline
+from newsspider.stats import Outcome
 
 logger = logging.getLogger(__name__)
 _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
@@ -40,15 +35,7 @@ _RENEW_LOCK = (
     "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end"
 )
 SEED_CHUNK = 1000
-
-
-class _PipelineHost:
-    """What the pipelines need of a crawler: settings, stats, and the spider's site."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.spider = SimpleNamespace(site=None, name="ingest")
-        self.stats = StatsCollector(cast(Crawler, self))
+_COMMIT_SECONDS = 2.0
 
 
 class IngestLockHeld(Exception):
@@ -64,12 +51,8 @@ class Ingester:
         self.keys = Keys(options.key_prefix)
         self.server = connect(options.redis_url)
         self.queue = ItemQueue(self.server, self.keys.items, self.keys.processing)
-        settings = Settings({"NEWSSPIDER_DB": db_path, "NEWSSPIDER_COMMIT_ITEMS": 10**9})
-        self.host = _PipelineHost(settings)
-        crawler = cast(Crawler, self.host)
-        self.normalize = NormalizePipeline(crawler)
-        self.validate = ValidatePipeline(crawler)
-        self.store = StorePipeline(crawler)
+        self.db_path = db_path
+        self.db: Database | None = None
         self.token = uuid.uuid4().hex
         self.lock_ms = int(options.lease_timeout * 1000)
         self.outcomes: Counter[str] = Counter()
@@ -100,7 +83,8 @@ class Ingester:
     def run(self, *, exit_when_idle: bool, on_idle: Callable[[int], None]) -> Counter[str]:
         """Ingest until stopped (or until the cluster is idle); `on_idle(changed)` exports."""
         self.acquire_lock()
-        self.store.open_spider()
+        self.db = db = Database(self.db_path)
+        db.batch_writes(10**9, _COMMIT_SECONDS)  # one transaction per batch, mostly
         try:
             self.seed_known()
             changed = self.ingest_batch(self.queue.unacknowledged())
@@ -116,7 +100,7 @@ class Ingester:
                 if exit_when_idle and self.cluster_idle():
                     return self.outcomes
         finally:
-            self.store.close_spider()
+            db.close()
             self.release_lock()
 
     def ingest_batch(self, payloads: list[bytes]) -> int:
@@ -128,34 +112,29 @@ class Ingester:
             record = self.process(payload)
             if record is not None:
                 stored.append(record)
-        assert self.store.db is not None
-        self.store.db.commit()
+        assert self.db is not None
+        self.db.commit()
         self.publish_known(stored)
         self.queue.ack()
-        return sum(1 for r in stored if r["outcome"] in ("new", "updated"))
+        return sum(1 for r in stored if r["outcome"] in (Outcome.NEW, Outcome.UPDATED))
 
     def process(self, payload: bytes) -> dict[str, Any] | None:
-        """One item through Normalize, Validate and Store; the stored fields, or None."""
+        """One item through the article path; the stored fields, or None."""
         article = self.rebuild(payload)
         if article is None:
             return None
-        self.host.spider.site = self.config.sites[article.site]
-        before = self.host.stats.get_stats().copy()
-        try:
-            item = self.store.process_item(
-                self.validate.process_item(self.normalize.process_item(article))
-            )
-        except DropItem as exc:
-            self.outcomes["dropped"] += 1
-            logger.info("dropped %s: %s", article.url, exc)
+        assert self.db is not None
+        fields = dataclasses.asdict(article)
+        result = articles.process(self.db, fields, self.config.sites[article.site])
+        self.outcomes[result.outcome] += 1
+        if result.outcome is Outcome.DROPPED:
+            logger.info("dropped %s: %s: %s", article.url, result.reason, result.detail)
             return None
-        outcome = _new_outcome(before, self.host.stats.get_stats())
-        self.outcomes[outcome] += 1
         return {
-            "site": item.site,
-            "news_id": item.news_id,
-            "urls": (item.url, item.canonical_url),
-            "outcome": outcome,
+            "site": fields["site"],
+            "news_id": fields["news_id"],
+            "urls": (fields["url"], fields["canonical_url"]),
+            "outcome": result.outcome,
         }
 
     def rebuild(self, payload: bytes) -> Article | None:
@@ -188,9 +167,8 @@ class Ingester:
 
     def seed_known(self) -> None:
         """Publish every stored article once, so workers skip what an earlier run stored."""
-        assert self.store.db is not None
-        rows = self.store.db.conn.execute("SELECT site, news_id, url, canonical_url FROM articles")
-        while chunk := rows.fetchmany(SEED_CHUNK):
+        assert self.db is not None
+        for chunk in read.stored_keys(self.db.conn, SEED_CHUNK):
             self.publish_known([{"site": s, "news_id": n, "urls": (u, c)} for s, n, u, c in chunk])
 
     def cluster_idle(self) -> bool:
@@ -203,14 +181,6 @@ class Ingester:
             ):
                 return False
         return True
-
-
-def _new_outcome(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """Which `newsspider/stored/<outcome>` counter the store step just raised."""
-    for key, value in after.items():
-        if key.startswith("newsspider/stored/") and value != before.get(key):
-            return key.removeprefix("newsspider/stored/")
-    return "unknown"
 
 
 def open_database(db_path: str) -> None:

@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from newsspider import stats
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META, LeaseQueue
 
@@ -130,4 +131,4 @@ class ClusterScheduler(Scheduler):
 
     def count(self, key: str, value: int = 1) -> None:
         if self.stats is not None:
-            self.stats.inc_value(f"newsspider/{key}", value)
+            stats.inc(self.stats, key, value)

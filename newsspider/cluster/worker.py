@@ -25,6 +25,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.settings import Settings
 
+from newsspider import stats
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import REDIS_PARAMS, connect
 from newsspider.cluster.keys import Keys
@@ -127,18 +128,14 @@ def run_worker(
 
 
 def _result(site: SiteConfig, crawler: Crawler) -> WorkerResult:
-    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
-
-    def count(key: str) -> int:
-        return int(stats.get(key, 0))
-
+    figures: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     return WorkerResult(
         site=site.name,
-        requests=count("downloader/request_count"),
-        articles=count("newsspider/cluster/articles_pushed"),
-        known_skipped=count("newsspider/skipped/known"),
-        reclaimed=count("newsspider/cluster/reclaimed"),
-        errors=count("newsspider/errors/requests"),
+        requests=int(figures.get("downloader/request_count", 0)),
+        articles=stats.value(figures, "cluster/articles_pushed"),
+        known_skipped=stats.value(figures, "skipped/known"),
+        reclaimed=stats.value(figures, "cluster/reclaimed"),
+        errors=stats.value(figures, "errors/requests"),
     )
 
 
@@ -192,7 +189,7 @@ class ClusterOutputMiddleware:
             return False
         payload = json.dumps(ItemAdapter(output).asdict(), ensure_ascii=False)
         self.items.push(payload)
-        self.crawler.stats.inc_value("newsspider/cluster/articles_pushed")
+        stats.inc(self.crawler.stats, "cluster/articles_pushed")
         return True
 
     def _ack(self, response: Response) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from newsspider.config import Config, load_config
+from newsspider.config import LOCAL_CONFIG, Config, load_config
 
 # Registration order is the order `newsspider --help` lists them in.
 COMMAND_MODULES = (
@@ -33,8 +33,6 @@ Handler = Callable[[argparse.Namespace], int]  # a subcommand: args -> exit stat
 
 def load_selected_config(args: argparse.Namespace) -> Config:
     """The --config file, else ./newsspider.toml, else the bundled example."""
-    from newsspider.spiderloader import LOCAL_CONFIG
-
     if args.config:
         return load_config(args.config)
     return load_config(LOCAL_CONFIG if LOCAL_CONFIG.exists() else None)

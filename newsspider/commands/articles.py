@@ -15,8 +15,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    from feeds.query import open_readonly
-    from newsspider.queries import newest
+    from newsspider.db.read import newest, open_readonly
 
     conn = open_readonly(args.db)
     try:

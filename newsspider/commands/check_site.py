@@ -1,37 +1,28 @@
 """`newsspider check-site NAME`: does a site definition work? Per-field coverage on a few pages.
 
-Fetches the site's listing pages (and, for generic sites, its feeds and
-sitemaps when listings give too few links), then a few article pages, runs the
-extraction chain on each as a crawl would, and prints which step gave each
-field and the share of articles with a title, date, body and author.
+Runs the site's own spider (`newsspider.sitecheck`: listings, feeds, sitemaps,
+as a crawl finds them) on a few article pages, storing nothing, and prints
+which step gave each field of what a crawl would store, and the share of
+articles with a title, date, body and author.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from newsspider.browser import renders, require_browser
-from newsspider.browser.signs import script_built
-from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config, positive_int
-from newsspider.commands.extract import extract_fields
-from newsspider.config import SiteConfig
-from newsspider.discovery import (
-    Fetcher,
-    FetchError,
-    Found,
-    Page,
-    feed_links,
-    read_feeds,
-    read_sitemaps,
+from newsspider.commands import (
+    EXIT_OK,
+    EXIT_SITE_FAILED,
+    load_selected_config,
+    log_level,
+    positive_int,
 )
-from newsspider.extract.links import article_links
-from newsspider.extract.portal import parse_html
-from newsspider.settings import USER_AGENT
+from newsspider.config import SiteConfig
+
+if TYPE_CHECKING:
+    from newsspider.sitecheck import Checked
 
 ADVICE = 'set render = "browser" (docs/browser.md)'
 # Coverage columns: (label, field of the extraction result, field in extracted_by).
@@ -41,13 +32,6 @@ COLUMNS = (
     ("body", "body_text", "body_text"),
     ("author", "authors", "authors"),
 )
-
-
-@dataclass(frozen=True)
-class Checked:
-    url: str
-    fields: dict[str, Any] | None
-    error: str | None = None
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -63,70 +47,16 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_check_site(args: argparse.Namespace) -> int:
+    from newsspider.browser import require_browser
+    from newsspider.sitecheck import sample_site  # Scrapy: only for this command
+
     config = load_selected_config(args)
     site = config.select([args.site])[0]
-    fetcher = Fetcher(
-        config.user_agent or USER_AGENT,
-        timeout=site.timeout,
-        delay=site.download_delay,
-        obey_robots=site.obey_robots,
-    )
     require_browser(config.path, site)
-    urls, notes = article_candidates(site, fetcher, args.limit)
-    checked = [check_article(site, fetcher, url) for url in urls[: args.limit]]
-    print(render_report(site, checked, notes))
-    usable = [c for c in checked if c.fields and c.fields.get("title")]
-    return EXIT_OK if usable and len(usable) == len(checked) else EXIT_SITE_FAILED
-
-
-def article_candidates(
-    site: SiteConfig, fetcher: Fetcher, limit: int
-) -> tuple[list[str], list[str]]:
-    """Article URLs from the listing pages, then feeds and sitemaps (generic sites)."""
-    pattern = re.compile(site.article_url_pattern) if site.article_url_pattern else None
-    found = Found()
-    feeds: list[str] = list(site.feeds)
-    for start in site.start_urls:
-        try:
-            page = get_page(site, fetcher, start, "listing")
-        except FetchError as exc:
-            found.notes.append(f"listing not read: {exc}")
-            continue
-        tree = parse_html(page.text)
-        links = article_links(tree, page.url, pattern=pattern, allowed_domains=site.allowed_domains)
-        found.add(links, "listing", site.allowed_domains)
-        found.notes.append(f"listing {page.url}: {len(links)} article links")
-        if not links and (why := script_built(page.text)):
-            found.notes.append(f"listing {page.url} looks built by JavaScript: {why}; {ADVICE}")
-        if site.kind == "generic" and not site.feeds:
-            feeds += [url for url in feed_links(tree, page.url) if url not in feeds]
-    if site.kind == "generic" and len(found.urls) < limit:
-        read_feeds(fetcher, feeds, found, site.allowed_domains)
-        sitemaps = list(site.sitemaps)
-        for start in site.start_urls if not sitemaps else ():
-            sitemaps += fetcher.robots_for(start).site_maps() or []
-        read_sitemaps(fetcher, sitemaps, found, site.allowed_domains)
-    urls = [url for url in found.urls if pattern is None or pattern.search(url)]
-    return urls, found.notes
-
-
-def check_article(site: SiteConfig, fetcher: Fetcher, url: str) -> Checked:
-    try:
-        page = get_page(site, fetcher, url, "article")
-    except FetchError as exc:
-        return Checked(url, None, str(exc))
-    return Checked(url, extract_fields(page.text, page.url, site, datetime.now(UTC)))
-
-
-def get_page(site: SiteConfig, fetcher: Fetcher, url: str, kind: str) -> Page:
-    """A listing or article page, rendered in the browser when the site's `render` says so."""
-    if not renders(site, kind):
-        return fetcher.get(url)
-    from newsspider.browser.render import rendered_page
-
-    if fetcher.obey_robots and not fetcher.robots_for(url).can_fetch(fetcher.user_agent, url):
-        raise FetchError(f"{url}: disallowed by robots.txt")
-    return rendered_page(site, url, fetcher.user_agent)
+    sample = sample_site(config, site, args.limit, log_level(args))
+    print(render_report(site, sample.checked, sample.notes))
+    usable = [c for c in sample.checked if c.fields and c.fields.get("title")]
+    return EXIT_OK if usable and len(usable) == len(sample.checked) else EXIT_SITE_FAILED
 
 
 def coverage(checked: list[Checked]) -> dict[str, tuple[int, int]]:

@@ -10,11 +10,13 @@ import re
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsspider.commands import EXIT_OK
-from newsspider.discovery import Fetcher, FetchError, SiteGuess, discover
-from newsspider.settings import USER_AGENT
+
+if TYPE_CHECKING:
+    from newsspider.discovery import Fetcher, SiteGuess
 
 SAMPLE_URLS = 3
 
@@ -35,6 +37,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    from newsspider.discovery import Fetcher, discover
+    from newsspider.settings import USER_AGENT
+
     fetcher = Fetcher(USER_AGENT, timeout=args.timeout, delay=args.delay)
     definition = render_definition(discover(args.url, fetcher))
     print(definition + "".join(line + "\n" for line in _render_lines(args.url, fetcher)), end="")
@@ -83,6 +88,8 @@ def _render_lines(url: str, fetcher: Fetcher) -> list[str]:
     if importlib.util.find_spec("playwright") is None:
         return []
     from newsspider.browser.render import render_advice
+    from newsspider.discovery import FetchError
+    from newsspider.settings import USER_AGENT
 
     try:
         fetched = fetcher.get(url).text

@@ -20,9 +20,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def export(config: Config, db: str, out: str, limit: int | None, *, quiet: bool) -> int:
-    from feeds import export_feeds
+    from newsspider import outputs
 
-    report = export_feeds(db, out, config, limit=limit)
+    report = outputs.load().export(db, out, config, limit)
     for skipped in report.skipped:
         print(f"feed: skipped {skipped.site}/{skipped.news_id}: {skipped.reason}", file=sys.stderr)
     if not quiet:

@@ -40,14 +40,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def filters_of(args: argparse.Namespace) -> Any:
-    from newsspider.queries import Filters
+    from newsspider.db.read import Filters
 
     return Filters(tuple(args.site), args.since, args.until, args.lang, args.source)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from feeds.query import open_readonly
-    from newsspider.queries import search
+    from newsspider.db.read import open_readonly, search
 
     highlight = BOLD if args.format == "table" and sys.stdout.isatty() else PLAIN
     conn = open_readonly(args.db)

@@ -36,14 +36,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from feeds.serve import make_server
+    from newsspider import outputs
 
     config = load_selected_config(args)
     if not Path(args.out).is_dir():
         raise OutputError(f"{args.out}: no feed directory (run `newsspider export` first)")
     logging.basicConfig(level=log_level(args), format="%(asctime)s %(name)s %(message)s")
     try:
-        server = make_server(args.out, args.db, config, args.host, args.port)
+        server = outputs.load().make_server(args.out, args.db, config, args.host, args.port)
     except OSError as exc:
         raise OutputError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"

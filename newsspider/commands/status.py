@@ -56,7 +56,7 @@ class SiteStatus:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from feeds.query import open_readonly
+    from newsspider.db.read import open_readonly
 
     config = load_selected_config(args)
     conn = open_readonly(args.db)
@@ -77,7 +77,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def site_statuses(conn: sqlite3.Connection, config: Config, names: list[str]) -> list[SiteStatus]:
-    from newsspider.queries import last_success, new_since, recent_runs, run_costs
+    from newsspider.db.read import last_success, new_since, recent_runs, run_costs
 
     now = datetime.now(UTC)
     return [
@@ -95,7 +95,7 @@ def site_statuses(conn: sqlite3.Connection, config: Config, names: list[str]) ->
 
 def unhealthy_sites(db: str, config: Config, names: list[str]) -> list[Verdict]:
     """The verdicts that are not ok, for `run` to report and exit on."""
-    from feeds.query import open_readonly
+    from newsspider.db.read import open_readonly
 
     conn = open_readonly(db)
     try:

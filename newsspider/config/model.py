@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from newsspider.cluster.config import ClusterOptions
 
 DEFAULT_CONFIG = Path(__file__).parents[1] / "sites.toml"
+LOCAL_CONFIG = Path("newsspider.toml")  # used instead of the bundled file when present
 SITE_KINDS = ("portal", "generic")
 RENDER_MODES = ("http", "listings", "browser")
 DEFAULT_MAX_DEPTH = 20

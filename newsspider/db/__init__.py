@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from newsspider.db.schema import (
     ARTICLE_COLUMNS,
     CONTENT_FIELDS,
@@ -29,21 +27,14 @@ from newsspider.db.schema import (
     SCHEMA_VERSION,
     create_schema,
 )
-from newsspider.db.stories import assign_story
 from newsspider.errors import DatabaseError
 from newsspider.extract.text import search_form
+from newsspider.stats import Outcome
 
 BUSY_TIMEOUT_MS = 10_000
 _SHARED: dict[str, Database] = {}
 # A body shorter than this fraction of the stored one looks like an error page.
 SUSPECT_BODY_RATIO = 0.2
-
-
-class Outcome:
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    SUSPECT = "suspect"
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
@@ -62,6 +53,8 @@ class Database:
         self._pending = 0
         self._batch_started = 0.0
         self._users = 0
+        import sqlite_utils  # here: readers of newsspider.db never load it (it loads numpy)
+
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
@@ -173,13 +166,15 @@ class Database:
             return None
         return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
-    def upsert_article(self, record: Mapping[str, Any], now: str) -> str:
+    def upsert_article(self, record: Mapping[str, Any], now: str) -> Outcome:
         """Insert or update one article; return an `Outcome`.
 
         `record` holds the article fields (lists as Python lists). Unchanged
         content writes nothing; a body that collapsed is kept as a suspect
         revision instead of overwriting a good article.
         """
+        from newsspider.db.stories import assign_story  # MinHash: numpy, for writers only
+
         row = _to_row(record)
         with self.transaction():
             old = self.get_article(row["site"], row["news_id"])

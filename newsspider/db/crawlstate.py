@@ -1,12 +1,12 @@
 """What the crawl remembers between runs, besides articles: re-checks, listings, robots.txt.
 
-Reads take a plain connection (a read-only one before the crawl); writes go through a
-`Database`, inside its transactions, so a killed run loses them with its open batch.
+The crawl reads them before it starts through `newsspider.db.read`; the writes (and the
+robots.txt look-up, on the writer's connection during the crawl) go through a `Database`,
+inside its transactions, so a killed run loses them with its open batch.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,13 +49,6 @@ class CachedRobots:
     status: int
     body: bytes
     expires: datetime
-
-
-def load_listings(conn: sqlite3.Connection, site: str) -> dict[str, ListingState]:
-    rows = conn.execute(
-        "SELECT url, etag, last_modified, fingerprint FROM listing_state WHERE site = ?", (site,)
-    )
-    return {row[0]: ListingState(*row) for row in rows}
 
 
 def save_listing(db: Database, site: str, state: ListingState, now: datetime) -> None:

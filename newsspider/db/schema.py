@@ -10,7 +10,11 @@ purpose in `crawl_runs`, and the `listing_state` and `robots_cache` tables.
 
 from __future__ import annotations
 
-import sqlite_utils
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils  # the writer's; readers never load it (it loads numpy)
 
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
@@ -94,11 +98,19 @@ _STEADY_TABLES = (
     "body BLOB, fetched TEXT, expires TEXT)",
 )
 # Feeds list articles newest first by this key; the feed indexes below are built on it, and
-# a query uses them only when its ORDER BY spells the key exactly so (see feeds/query.py).
-NEWEST_FIRST_KEY = (
-    "COALESCE(julianday(published), julianday(first_seen)) DESC, "
-    "length(news_id) DESC, news_id DESC, site"
-)
+# a query uses them only when its ORDER BY spells the key exactly so (see db/selection.py).
+SORT_DATE = "COALESCE(julianday(published), julianday(first_seen))"
+_TIE_BREAK = "length(news_id) DESC, news_id DESC, site"
+NEWEST_FIRST_KEY = f"{SORT_DATE} DESC, {_TIE_BREAK}"
+LABEL_NEWEST_FIRST_KEY = f"sort_date DESC, {_TIE_BREAK}"  # article_labels' copy of the date
+_KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site|sort_date)\b")
+
+
+def qualified(key: str, table: str) -> str:
+    """A sort key's columns as `table.column` (an alias of articles or article_labels)."""
+    return _KEY_COLUMNS.sub(rf"{table}.\1", key)
+
+
 # Version 2: indexes that let one feed cost its own size, not the database's, and the
 # category/tag labels of every article as rows (kept by triggers, so writers need not care).
 _FEED_INDEXES = (
@@ -110,7 +122,7 @@ _FEED_INDEXES = (
     "site TEXT NOT NULL, news_id TEXT NOT NULL, sort_date REAL, "
     "PRIMARY KEY (kind, label, site, news_id)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS article_labels_newest ON article_labels (kind, label, "
-    "sort_date DESC, length(news_id) DESC, news_id DESC, site)",
+    f"{LABEL_NEWEST_FIRST_KEY})",
     "CREATE INDEX IF NOT EXISTS article_labels_article ON article_labels (site, news_id)",
 )
 
@@ -121,7 +133,7 @@ def _insert_labels(kind: str, column: str, source: str = "") -> str:
     return (
         "INSERT OR IGNORE INTO article_labels (kind, label, site, news_id, sort_date) "
         f"SELECT '{kind}', lower(trim(value)), new.site, new.news_id, "
-        f"COALESCE(julianday(new.published), julianday(new.first_seen)) FROM {source}"
+        f"{qualified(SORT_DATE, 'new')} FROM {source}"
         f"json_each(CASE WHEN json_valid(new.{column}) THEN new.{column} ELSE '[]' END) "
         "WHERE type = 'text' AND trim(value) != '';"
     )

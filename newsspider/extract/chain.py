@@ -1,8 +1,9 @@
 """The one extraction chain, for every kind of site.
 
 Per field, the first step that finds it wins: the site's own selectors, then
-what the site kind knows (portal labels, the repeated heading, the main block;
-a `News ID` label on any page), then structured metadata (JSON-LD, OpenGraph,
+what the page's kind gives (a portal page, by site kind or by its `News ID` and
+`Publish Date` labels: labels, the repeated heading, the main block; else a
+`News ID` label), then structured metadata (JSON-LD, OpenGraph,
 meta tags), then generic extractors (trafilatura, htmldate, language
 detection). `extracted_by` says which step gave each field.
 """
@@ -21,13 +22,23 @@ from newsspider.extract.portal import extract_portal, parse_html
 def extract_page(html: str, url: str, site: SiteConfig | None = None) -> dict[str, Any]:
     """Every article field of one page, as a crawl of `site` stores it (before normalizing).
 
+    A page that shows both portal labels (`News ID`, `Publish Date`, in English,
+    Persian or Arabic) is read as a portal page whatever the site's kind, or
+    without a site.
+
     News ID: the site's `id_pattern` over the URL, else what the chain found;
     generic sites fall back to a hash of the canonical URL. Language: the page's
     declaration, else the site's `language`, else detection from the text.
     """
     kind = site.kind if site else "generic"
     tree = parse_html(html)
-    known = extract_portal(tree) if kind == "portal" else _labelled_id(tree)
+    labelled = find_labelled(tree)
+    if kind == "portal" or labelled.is_portal:
+        known = extract_portal(tree, labelled)
+    elif labelled.news_id:
+        known = {"news_id": labelled.news_id, "extracted_by": {"news_id": "label"}}
+    else:
+        known = {}
     configured_language = site.language if site else None
     fields = extract_article(
         html,
@@ -47,8 +58,3 @@ def extract_page(html: str, url: str, site: SiteConfig | None = None) -> dict[st
     if not fields.get("language") and configured_language:
         fields["language"], steps["language"] = configured_language, "config"
     return fields
-
-
-def _labelled_id(tree: Any) -> dict[str, Any]:
-    news_id = find_labelled(tree).news_id
-    return {"news_id": news_id, "extracted_by": {"news_id": "label"}} if news_id else {}

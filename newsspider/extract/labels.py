@@ -51,6 +51,11 @@ class Labelled:
     published_raw: str | None
     label_texts: frozenset[str]
 
+    @property
+    def is_portal(self) -> bool:
+        """Both labels shown: a portal article page, whatever the site's kind says."""
+        return bool(self.news_id and self.published_raw)
+
 
 def _label_regex(labels: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?i)(?:^|[\s|])(?:{'|'.join(labels)}){_SEP}(.*)$")

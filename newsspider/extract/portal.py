@@ -16,7 +16,7 @@ from typing import Any
 import lxml.html
 from lxml.html import HtmlElement
 
-from newsspider.extract.labels import find_labelled, is_label_line
+from newsspider.extract.labels import Labelled, find_labelled, is_label_line
 
 # Elements that never hold article text.
 _CHROME = (
@@ -59,14 +59,15 @@ def parse_html(html: str) -> HtmlElement:
         return lxml.html.document_fromstring("<html></html>")
 
 
-def extract_portal(tree: HtmlElement) -> dict[str, Any]:
+def extract_portal(tree: HtmlElement, labelled: Labelled | None = None) -> dict[str, Any]:
     """News ID, raw date, title, summary, body, source of a portal article page.
 
-    Returns only the fields it found, with `extracted_by` naming the step.
+    Returns only the fields it found, with `extracted_by` naming the step;
+    `labelled` is `find_labelled(tree)` when the caller has it already.
     """
     fields: dict[str, Any] = {}
     steps: dict[str, str] = {}
-    labelled = find_labelled(tree)
+    labelled = labelled or find_labelled(tree)
     if labelled.news_id:
         fields["news_id"], steps["news_id"] = labelled.news_id, "label"
     if labelled.published_raw:

@@ -14,6 +14,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newsspider import stats
 from newsspider.browser import browser_settings
 from newsspider.config import SiteConfig
 from newsspider.extract.links import article_links, next_page
@@ -129,8 +130,7 @@ class SiteSpider(Spider):
         return True
 
     def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsspider/{key}")
+        stats.inc(self.crawler.stats, key)
 
     def count_error(self, failure: Any) -> None:
         """Errback: a request that failed for good is counted by reason; the crawl goes on."""

@@ -74,6 +74,7 @@ def test_robots_txt_is_obeyed(tmp_path, capsys):
         config.write_text(
             f'[sites.closed]\nkind = "portal"\nstart_urls = ["{site.url("/")}"]\n'
             'timezone = "UTC"\narticle_url_pattern = "/news/"\ndownload_delay = 0\n'
+            'allow_addresses = ["127.0.0.1/32"]\n'
         )
         status = main(["check-site", "closed", "--config", str(config)])
     assert status == 1

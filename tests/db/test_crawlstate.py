@@ -12,11 +12,11 @@ from newsspider.db import SCHEMA_VERSION, Database
 from newsspider.db.crawlstate import (
     ListingState,
     cached_robots,
-    load_listings,
     mark_checked,
     save_listing,
     save_robots,
 )
+from newsspider.db.read import listing_states
 from newsspider.incremental import KnownArticles
 
 SEEN = datetime(2025, 10, 27, 5, 0, tzinfo=UTC)
@@ -86,14 +86,14 @@ def test_listing_state_round_trip(db):
     save_listing(db, "s1", state, SEEN)
     save_listing(db, "s1", ListingState("https://a.example/feed", fingerprint="g"), SEEN)
     db.commit()
-    listings = load_listings(db.conn, "s1")
+    listings = {row[0]: ListingState(*row) for row in listing_states(db.conn, "s1")}
     assert listings[state.url] == state
     assert state.conditional_headers() == {
         "If-None-Match": '"e1"',
         "If-Modified-Since": "Mon, 27 Oct 2025 05:00:00 GMT",
     }
     assert listings["https://a.example/feed"].conditional_headers() == {}
-    assert load_listings(db.conn, "other") == {}
+    assert listing_states(db.conn, "other") == []
 
 
 def test_robots_cache_expires(db):

@@ -80,3 +80,22 @@ def test_listing_links_and_next_page(name):
     found, _ = listing_links(tree, truth["url"], pattern=pattern, allowed_domains=(host,))
     assert found == truth["article_urls"]
     assert next_page(tree, truth["url"], page=1) == truth["next_page"]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+@pytest.mark.parametrize("kind", ["generic", None])
+def test_portal_page_is_recognised_by_its_labels(name, kind):
+    """`kind = "generic"`, or no site at all, reads a portal page as the portal site does."""
+    html, truth = _load(name)
+    section = name.split("_")[0]
+    portal = extract_page(html, truth["url"], _site(section))
+    if kind is None:
+        fields = extract_page(html, truth["url"])
+    else:
+        table = {"kind": kind, "start_urls": ["http://x.test/"], "timezone": "UTC"}
+        fields = extract_page(
+            html, truth["url"], parse_config({"sites": {"s": table}}, "t").sites["s"]
+        )
+    for field in ("news_id", "title", "published_raw", "source", "authors", "summary", "body_text"):
+        assert fields.get(field) == portal.get(field), field
+    assert fields["extracted_by"]["body_text"] == "main-block"

@@ -193,7 +193,7 @@ def test_read_only_output_dir_is_a_named_error(make_db, tmp_path):
 def test_a_database_from_a_newer_newsspider_is_refused_by_readers(tmp_path, make_db):
     import sqlite3
 
-    from feeds.query import open_readonly
+    from newsspider.db.read import open_readonly
     from newsspider.db.schema import SCHEMA_VERSION
     from newsspider.errors import DatabaseError
 

@@ -8,8 +8,7 @@ from lxml import etree
 
 from feeds import export_feeds
 from feeds.families import feed_specs
-from feeds.query import FEED_COLUMNS, open_readonly
-from feeds.selection import BadQueryError, fts_query
+from newsspider.db.read import FEED_COLUMNS, BadQueryError, fts_query, open_readonly
 from newsspider.errors import ConfigError
 from tests.feeds.conftest import BASE_URL, article, make_config
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.query import open_readonly
+from newsspider.db.read import open_readonly
 from tests.hostile.scenarios import ROOT
 from tests.support.hostile_server import HostileServer, article_page, html, listing_page
 

@@ -8,48 +8,20 @@ for labels and searches, reads only the matching articles): one feed costs its o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from newsspider.db import NEWEST_FIRST_KEY
-from newsspider.extract.text import search_form
+from newsspider.db.schema import LABEL_NEWEST_FIRST_KEY, NEWEST_FIRST_KEY, SORT_DATE, qualified
 
-# The longest full-text query accepted (characters, after normalization).
-MAX_QUERY_CHARS = 200
 INDEXED_COLUMNS = ("language", "source")
-# A letter or digit: a "word" without one (punctuation) holds no token to search for.
-_WORD_CHARACTER = re.compile(r"[^\W_]")
-_KEY_COLUMNS = re.compile(r"\b(published|first_seen|news_id|site)\b")
-# The date a feed is sorted by; the same expression as the indexes', so they are used.
-SORT_DATE = "COALESCE(julianday(a.published), julianday(a.first_seen))"
-# The same order over article_labels' copy of the key (its index article_labels_newest).
-LABEL_NEWEST_FIRST = "ORDER BY l.sort_date DESC, length(l.news_id) DESC, l.news_id DESC, l.site"
+# The feed order, spelled as the indexes spell it (so they are used): over articles, and over
+# article_labels' copy of the key (its index article_labels_newest).
+NEWEST_FIRST = "ORDER BY " + qualified(NEWEST_FIRST_KEY, "a")
+LABEL_NEWEST_FIRST = "ORDER BY " + qualified(LABEL_NEWEST_FIRST_KEY, "l")
+_SORT_DATE = qualified(SORT_DATE, "a")
 # The index newsspider.db creates on articles(story_id) (sqlite-utils' naming).
 STORY_INDEX = "idx_articles_story_id"
-NEWEST_FIRST = "ORDER BY " + _KEY_COLUMNS.sub(r"a.\1", NEWEST_FIRST_KEY)
-
-
-class BadQueryError(ValueError):
-    """A user's full-text query that cannot be searched for (the message says why)."""
-
-
-def fts_query(text: str) -> str:
-    """A user's words as a safe FTS5 expression: every word must occur, in any column.
-
-    Words are normalized like the index (`search_form`) and each is quoted, so no
-    character of the query can be read as FTS5 syntax.
-    """
-    words = [word for word in search_form(text).split() if _WORD_CHARACTER.search(word)]
-    if not words:
-        raise BadQueryError("the query has no words to search for")
-    if sum(len(word) for word in words) > MAX_QUERY_CHARS:
-        raise BadQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-    # search_text holds the index form only where it differs from the text beyond case
-    # (see newsspider.db): English matches in title/body_text, Persian in search_text.
-    return quoted
 
 
 @dataclass(frozen=True)
@@ -102,7 +74,7 @@ class Selection:
         where.append("a.story_id = ?")
         # A story has a handful of copies: find them by story, whatever else the feed selects.
         source = f"articles AS a INDEXED BY {STORY_INDEX}"
-        sql = f"SELECT a.site, a.news_id, {SORT_DATE} FROM {source} WHERE {' AND '.join(where)}"
+        sql = f"SELECT a.site, a.news_id, {_SORT_DATE} FROM {source} WHERE {' AND '.join(where)}"
         return sql, params
 
     def _conditions(self, *, per_row: bool = False) -> tuple[list[str], list[Any]]:
@@ -128,7 +100,7 @@ class Selection:
             where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(self.match)
         if self.since:
-            where.append(f"{SORT_DATE} >= julianday(?)")
+            where.append(f"{_SORT_DATE} >= julianday(?)")
             params.append(self.since.isoformat())
         return where, params
 
