@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config
+from newsspider.commands import EXIT_OK, EXIT_SITE_FAILED, load_selected_config, positive_int
 from newsspider.errors import UsageError
 
 
@@ -39,7 +39,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     command.add_argument(
         "--jobs",
-        type=int,
+        type=positive_int,
         default=os.cpu_count() or 1,
         metavar="N",
         help="worker processes for --batch (default: the number of cores)",
@@ -49,8 +49,6 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     if bool(args.path) == bool(args.batch):
         raise UsageError("extract: give either PATH or --batch LIST.jsonl")
-    if args.jobs < 1:
-        raise UsageError("extract: --jobs must be at least 1")
     from newsspider.pages import extract_batch, extract_file  # the extraction stack
 
     site = load_selected_config(args).select([args.site])[0] if args.site else None

@@ -146,7 +146,9 @@ def test_batch_in_worker_processes_gives_the_same_lines_in_order(tmp_path, capsy
 
 
 def test_bad_job_count_exits_2(tmp_path, capsys):
-    assert main(["extract", "--batch", str(tmp_path / "x.jsonl"), "--jobs", "0"]) == 2
+    with pytest.raises(SystemExit) as caught:  # a usage error, as every bad count
+        main(["extract", "--batch", str(tmp_path / "x.jsonl"), "--jobs", "0"])
+    assert caught.value.code == 2
     assert "--jobs" in capsys.readouterr().err
 
 
