@@ -70,9 +70,11 @@ def _empty_streak(runs: Sequence[Mapping[str, Any]], empty_runs: int) -> str | N
 
 
 def yielded(run: Mapping[str, Any]) -> bool:
-    """Whether a run saw any article: a link on a listing, or an article stored or re-checked."""
+    """Whether a run saw any article: a link on a listing, or an article stored or re-checked,
+    or a listing that answered 304 (the same as when it last had links)."""
     stored = sum(int(run.get(k) or 0) for k in ("new", "updated", "unchanged", "suspect"))
-    return stored > 0 or int(run.get("article_links") or 0) > 0
+    unchanged = any(k.endswith("_not_modified") for k in _json(run.get("skipped_reasons")))
+    return stored > 0 or int(run.get("article_links") or 0) > 0 or unchanged
 
 
 def parsed_articles(run: Mapping[str, Any]) -> int:

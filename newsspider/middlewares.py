@@ -5,6 +5,8 @@
 - `BackoffRetryMiddleware`: Scrapy's retries, spaced by exponential backoff and `Retry-After`.
 - `EncodingRepairMiddleware`: a page whose declared charset is wrong is decoded right.
 - `CrawlLimitsMiddleware`: per-site budgets (requests, depth, URL shape) end a branch.
+- `RequestPurposeMiddleware`: every request sent is counted by purpose
+  (`newsspider/requests/<purpose>`: robots, listing, article, recheck, asset).
 
 Every branch ended is counted in the stats under `newsspider/skipped/<reason>`, every
 request that failed for good under `newsspider/errors/<reason>` (see `failure_reason`).
@@ -54,6 +56,8 @@ from newsspider.guard import (
     retry_after_seconds,
     url_limit_reason,
 )
+from newsspider.incremental import REFRESH
+from newsspider.politeness import request_purpose
 
 logger = logging.getLogger(__name__)
 
@@ -267,3 +271,20 @@ class CrawlLimitsMiddleware(BaseSpiderMiddleware):
             return None
         self.requested += 1
         return request
+
+
+class RequestPurposeMiddleware:
+    """Counts each request that goes out by why it is sent (just before Scrapy's own count,
+    so retries and redirects count, and a robots.txt answered from the cache does not)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        callback = getattr(request.callback, "__name__", None)
+        purpose = request_purpose(request.url, callback, bool(request.meta.get(REFRESH)))
+        count(self.crawler, f"requests/{purpose}")

@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from newsspider import stats
+from newsspider.politeness import requests_per_new
 
 SUMMARY_LOGGER = "newsspider.progress"
 REDRAW_SECONDS = 0.5
@@ -127,10 +128,17 @@ def site_counts(figures: dict[str, Any]) -> dict[str, int]:
             "new": value("stored/new"), "errors": value("errors/requests")}  # fmt: skip
 
 
-def log_site_summary(site: str, status: str, stats: dict[str, Any]) -> None:
-    counts = site_counts(stats)
+def log_site_summary(
+    site: str, status: str, figures: dict[str, Any], requests_by_purpose: dict[str, int]
+) -> None:
+    """One line per site; the JSON form also carries the requests by purpose and what each
+    new article cost (`requests_per_new`, null when nothing was new)."""
+    counts = site_counts(figures)
+    requests = int(figures.get("downloader/request_count", 0))
+    fields = {"requests": requests, "requests_by_purpose": requests_by_purpose,
+              "requests_per_new": requests_per_new(requests, counts["new"])}  # fmt: skip
     logger.info(
-        "%s: %s, %d pages (%d not modified), %d articles (%d new), %d errors",
+        "%s: %s, %d pages (%d not modified), %d articles (%d new), %d errors, %d requests",
         site,
         status,
         counts["pages"],
@@ -138,7 +146,8 @@ def log_site_summary(site: str, status: str, stats: dict[str, Any]) -> None:
         counts["articles"],
         counts["new"],
         counts["errors"],
-        extra={"fields": {"site": site, "status": status, **counts}},
+        requests,
+        extra={"fields": {"site": site, "status": status, **counts, **fields}},
     )
 
 

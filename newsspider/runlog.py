@@ -57,6 +57,7 @@ def run_summary(figures: Mapping[str, Any], reason: str, duration_s: float) -> d
         "duration_s": round(duration_s, 3),
         "not_modified": value("pages/not_modified"),
         "article_links": value("links/articles"),
+        "requests_by_purpose": grouped(Group.REQUESTS),
     }
 
 
@@ -111,7 +112,8 @@ class RunLog:
             self.crawler.stats.get_stats(), reason, time.monotonic() - self.started
         )
         self.crawler.stats.set_value(stats.STATUS, summary["status"])
-        log_site_summary(spider.name, summary["status"], self.crawler.stats.get_stats())
+        counters = self.crawler.stats.get_stats()
+        log_site_summary(spider.name, summary["status"], counters, summary["requests_by_purpose"])
         if self.run_id is None:
             return
         db = Database.shared(self.db_path)

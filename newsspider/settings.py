@@ -52,9 +52,12 @@ NEWSSPIDER_ALLOW_ADDRESSES: list[str] = []
 NEWSSPIDER_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
 DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.AddressGuardMiddleware": 60,
+    # After Scrapy's RobotsTxtMiddleware (100): robots.txt kept across runs, Crawl-delay kept.
+    "newsspider.robots.RobotsCacheMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsspider.middlewares.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.EncodingRepairMiddleware": 580,
+    "newsspider.middlewares.RequestPurposeMiddleware": 845,  # before DownloaderStats (850)
 }
 SPIDER_MIDDLEWARES = {
     "newsspider.incremental.IncrementalMiddleware": 900,

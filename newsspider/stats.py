@@ -24,6 +24,7 @@ class Group(StrEnum):
     ERRORS = "errors"  # requests that failed for good (`requests` is their total)
     SKIPPED = "skipped"  # branches ended on purpose (limits, known articles)
     CLUSTER = "cluster"  # cluster workers: articles_pushed, reclaimed
+    REQUESTS = "requests"  # requests sent, by purpose (newsspider.politeness.PURPOSES)
 
 
 class Outcome(StrEnum):

@@ -2,8 +2,8 @@
 
 - `crawl`: the named sites into the database, one `SiteResult` each.
 - `run_once`: the cron run: lock → due sites → crawl → export → health verdicts.
-- `site_statuses` / `unhealthy_sites`: per site, the last success, new articles
-  and the health verdict (`newsspider status`).
+- `site_statuses` / `unhealthy_sites`: per site, the last success, new articles,
+  requests per new article over the last day and the health verdict (`newsspider status`).
 
 A CLI command parses its options, calls one of these and prints what it returns.
 Scrapy is imported only when a crawl starts.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsspider import outputs
 from newsspider.config import Config
@@ -103,6 +103,13 @@ class SiteStatus:
     new_day: int
     new_week: int
     verdict: Verdict
+    costs: dict[str, Any]  # requests, new and requests by purpose over the last day
+
+    @property
+    def requests_per_new(self) -> float | None:
+        from newsspider.politeness import requests_per_new
+
+        return requests_per_new(self.costs["requests"], self.costs["new"])
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -110,6 +117,9 @@ class SiteStatus:
             "last_success": self.last_success,
             "new_last_day": self.new_day,
             "new_last_week": self.new_week,
+            "requests_last_day": self.costs["requests"],
+            "requests_by_purpose_last_day": self.costs["by_purpose"],
+            "requests_per_new_last_day": self.requests_per_new,
             "healthy": self.verdict.healthy,
             "reasons": list(self.verdict.reasons),
         }
@@ -126,6 +136,7 @@ def site_statuses(config: Config, db: str, names: list[str]) -> list[SiteStatus]
                 read.new_since(conn, site.name, now - timedelta(days=1)),
                 read.new_since(conn, site.name, now - timedelta(days=7)),
                 site_verdict(site.name, read.recent_runs(conn, site.name), config.health),
+                read.run_costs(conn, site.name, now - timedelta(days=1)),
             )
             for site in config.select(names)
         ]

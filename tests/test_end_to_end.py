@@ -1,7 +1,9 @@
 """The real `newsspider run`, in a subprocess, against the demo portals on 127.0.0.1.
 
 One module-scoped server and database: the runs build on each other (first
-crawl, unchanged re-crawl, crawl of the site's second edition).
+crawl, unchanged re-crawl, crawl of the site's second edition), each on a fake
+clock (tests/support/clock.py) and a re-check schedule that makes every article
+due at the second and the third run.
 """
 
 import hashlib
@@ -9,7 +11,7 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,8 @@ from newsspider.demo.server import DemoServer
 SECTIONS = ("alpha", "beta", "gamma", "fa")
 PER_SECTION = 10
 TEHRAN = ZoneInfo("Asia/Tehran")
+FIRST_RUN = datetime(2025, 10, 27, 5, 0, tzinfo=UTC)  # after the newest demo article
+RECHECK = '\n[crawl]\nrecheck = ["30d", "60d"]\n'
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +33,14 @@ def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     with DemoServer(articles_per_section=PER_SECTION) as server:
         config = tmp / "sites.toml"
-        config.write_text(demo_config_toml(server.base_url, sections=SECTIONS), encoding="utf-8")
+        text = demo_config_toml(server.base_url, sections=SECTIONS) + RECHECK
+        config.write_text(text, encoding="utf-8")
         yield {"server": server, "config": config, "db": tmp / "news.db", "out": tmp / "feeds"}
 
 
-def _run(world, *extra):
-    command = [sys.executable, "-m", "newsspider.cli", "run", "-q"]
+def _run(world, *extra, days=0):
+    moment = (FIRST_RUN + timedelta(days=days)).isoformat()
+    command = [sys.executable, "-m", "tests.support.clock", moment, "run", "-q"]
     command += [
         "--config",
         str(world["config"]),
@@ -106,7 +112,7 @@ def test_feeds_list_articles_newest_first(world):
 
 def test_second_run_duplicates_nothing_and_changes_no_feed(world):
     before = _snapshot(world["out"])
-    done = _run(world)
+    done = _run(world, days=31)  # every article's 30-day re-check is due
     assert done.returncode == 0, done.stderr
     assert len(_rows(world, "SELECT site FROM articles")) == len(SECTIONS) * PER_SECTION
     assert _rows(world, "SELECT * FROM revisions") == []
@@ -118,7 +124,7 @@ def test_second_run_duplicates_nothing_and_changes_no_feed(world):
 def test_changed_site_updates_rows_keeps_revisions_and_good_articles(world):
     server = world["server"]
     server.set_edition(2)
-    done = _run(world)
+    done = _run(world, days=61)  # every article's 60-day re-check is due
     assert done.returncode == 0, done.stderr
     second = server.truth(2)
     for path in second.changed_paths:

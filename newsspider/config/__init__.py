@@ -8,18 +8,22 @@ in `checks`, the `[feeds]` table in `feeds`.
 from __future__ import annotations
 
 import importlib.resources
+import logging
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from newsspider.config.checks import (
     CRAWL_TYPES,
+    DEPRECATED_SITE_KEYS,
     HEALTH_TYPES,
     SITE_TYPES,
     TOP_LEVEL,
     check_declared,
+    check_durations,
     check_networks,
     check_render,
     check_selector,
@@ -32,6 +36,8 @@ from newsspider.config.model import (
     ALARM_FEED_NAME,
     COMBINED_FEED_NAME,
     DEFAULT_CONFIG,
+    DEFAULT_RECHECK,
+    DEFAULT_RECHECK_SECONDS,
     FAMILY_KINDS,
     LOCAL_CONFIG,
     SELECTOR_FIELDS,
@@ -44,6 +50,9 @@ from newsspider.config.model import (
 )
 from newsspider.config.rules import required
 from newsspider.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+_WARNED: set[str] = set()  # deprecated keys already warned about in this process
 
 __all__ = [
     "ALARM_FEED_NAME",
@@ -99,8 +108,8 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
     sites_raw = raw.get("sites", {})
     if not isinstance(sites_raw, dict) or not sites_raw:
         raise ConfigError(where, "no [sites.NAME] table defined", key="sites")
-    allowed, extract_processes = _parse_crawl(where, raw.get("crawl", {}))
-    sites = {name: _parse_site(where, name, table, allowed) for name, table in sites_raw.items()}
+    crawl = _parse_crawl(where, raw.get("crawl", {}))
+    sites = {name: _parse_site(where, name, table, crawl) for name, table in sites_raw.items()}
     user_agent = raw.get("user_agent")
     if user_agent is not None and not isinstance(user_agent, str):
         raise ConfigError(where, "must be a string", key="user_agent")
@@ -111,7 +120,7 @@ def parse_config(raw: dict[str, Any], where: str) -> Config:
         user_agent=user_agent,
         cluster=parse_cluster(where, raw.get("cluster")),
         health=_parse_health(where, raw.get("health", {})),
-        extract_processes=extract_processes,
+        extract_processes=crawl.extract_processes,
     )
 
 
@@ -123,8 +132,16 @@ def _parse_health(where: str, table: Any) -> HealthOptions:
     return HealthOptions(**table)
 
 
-def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
-    """The `[crawl]` table: `allow_addresses` for every site, `extract_processes`."""
+@dataclass(frozen=True)
+class _CrawlDefaults:
+    """The `[crawl]` table: what applies to every site unless it says otherwise."""
+
+    allow_addresses: tuple[str, ...] = ()
+    extract_processes: int = 0
+    recheck: tuple[int, ...] = DEFAULT_RECHECK_SECONDS
+
+
+def _parse_crawl(where: str, table: Any) -> _CrawlDefaults:
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="crawl")
     check_types(where, None, table, CRAWL_TYPES, prefix="crawl.")
@@ -132,16 +149,20 @@ def _parse_crawl(where: str, table: Any) -> tuple[tuple[str, ...], int]:
     if processes < 0:
         raise ConfigError(where, "must not be negative", key="crawl.extract_processes")
     allowed = check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
-    return allowed, processes
+    recheck = check_durations(where, None, "crawl.recheck", table.get("recheck", DEFAULT_RECHECK))
+    return _CrawlDefaults(allowed, processes, recheck)
 
 
-def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()) -> SiteConfig:
+def _parse_site(
+    where: str, name: str, table: Any, crawl: _CrawlDefaults = _CrawlDefaults()
+) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
     if name in (COMBINED_FEED_NAME, ALARM_FEED_NAME):
         raise ConfigError(where, f"the name is reserved for the {name!r} feed", site=name)
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", site=name)
+    table = _without_deprecated(where, table)
     check_types(where, name, table, SITE_TYPES)
     for key in required(SiteConfig):
         if key not in table:
@@ -156,6 +177,30 @@ def _parse_site(where: str, name: str, table: Any, allowed: tuple[str, ...] = ()
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
     values.update(
         allowed_domains=tuple(sorted({d for d in domains if d})),
-        allow_addresses=tuple(dict.fromkeys(allowed + site_allowed)),
+        allow_addresses=tuple(dict.fromkeys(crawl.allow_addresses + site_allowed)),
+        recheck=check_durations(where, name, "recheck", table["recheck"])
+        if "recheck" in table
+        else crawl.recheck,
     )
     return SiteConfig(name=name, **values)
+
+
+def _without_deprecated(where: str, table: dict[str, Any]) -> dict[str, Any]:
+    """The site table without the keys that no longer do anything, each warned about once."""
+    for key in DEPRECATED_SITE_KEYS.keys() & table.keys():
+        _warn_deprecated(key, where)
+    return {k: v for k, v in table.items() if k not in DEPRECATED_SITE_KEYS}
+
+
+def _warn_deprecated(key: str, where: str) -> None:
+    """One line on stderr per key and process, however many sites hold it or however often
+    the file is read (a crawl's spider loader reads it again)."""
+    if key in _WARNED:
+        return
+    _WARNED.add(key)
+    logger.warning(
+        "newsspider: warning: %s: %s is deprecated and ignored; %s",
+        where,
+        key,
+        DEPRECATED_SITE_KEYS[key],
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
+from newsspider.config.durations import parse_duration
 from newsspider.config.model import (
     SELECTOR_FIELDS,
     FeedFamily,
@@ -21,9 +22,29 @@ from newsspider.errors import ConfigError
 SITE_TYPES = toml_types(SiteConfig)  # from the declarations (newsspider.config.model)
 FEED_TYPES = toml_types(FeedOptions) | {"families": (dict,)}
 FAMILY_TYPES = toml_types(FeedFamily)
-CRAWL_TYPES: dict[str, tuple[type, ...]] = {"allow_addresses": (list,), "extract_processes": (int,)}
+CRAWL_TYPES: dict[str, tuple[type, ...]] = {
+    "allow_addresses": (list,),
+    "extract_processes": (int,),
+    "recheck": (list,),
+}
 HEALTH_TYPES = toml_types(HealthOptions)
 TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
+# Site keys that no longer do anything: a config still holding one loads, with a warning
+# saying what replaced it (docs/sites.md), so a scheduled crawl survives the upgrade.
+DEPRECATED_SITE_KEYS = {
+    "refresh_hours": "re-checks follow `recheck` now, a list of durations after publication"
+    ' such as ["1h", "6h", "1d", "3d"] (docs/sites.md)',
+}
+
+
+def check_durations(where: str, site: str | None, key: str, values: list[Any]) -> tuple[int, ...]:
+    """A list of durations (`["1h", "1d"]`) as seconds, ascending and distinct."""
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(where, 'must be a list of durations such as "1h"', site=site, key=key)
+    try:
+        return tuple(sorted({parse_duration(v) for v in values}))
+    except ValueError as exc:
+        raise ConfigError(where, str(exc), site=site, key=key) from None
 
 
 def check_networks(where: str, site: str | None, key: str, values: list[Any]) -> tuple[str, ...]:

@@ -37,6 +37,9 @@ FAMILY_KINDS = ("category", "tag", "language", "source", "search")
 COMBINED_FEED_NAME = "all"
 # The health alarms feed's name (`[health] feed = true`).
 ALARM_FEED_NAME = "alarms"
+# Re-checks of a stored article for corrections, after its publication (newsspider/recheck.py).
+DEFAULT_RECHECK = ("1h", "6h", "1d", "3d")
+DEFAULT_RECHECK_SECONDS = (3600, 6 * 3600, 86400, 3 * 86400)
 SELECTOR_FIELDS = (
     "title",
     "body",
@@ -119,10 +122,12 @@ class SiteConfig:
         shown="every run",
     )
     # Incremental crawling (docs/operations.md).
-    refresh_hours: float = key(
-        48.0,
-        doc="re-check articles this recent with conditional GETs (corrections)",
-        check=(not_negative,),
+    recheck: tuple[int, ...] = key(  # seconds, ascending (the TOML holds durations)
+        DEFAULT_RECHECK_SECONDS,
+        doc="re-check a stored article for corrections this long after its publication (first"
+        " seen when undated), each step once, with conditional GETs; `[]`: never. Default from"
+        " `[crawl] recheck`; see docs/operations.md",
+        shown="`[" + ", ".join(f'"{step}"' for step in DEFAULT_RECHECK) + "]`",
     )
     stop_after_known_pages: int = key(
         1,

@@ -26,6 +26,7 @@ from newsspider.db.schema import (
     NEWEST_FIRST_KEY,
     SCHEMA_VERSION,
     create_schema,
+    is_complete,
 )
 from newsspider.errors import DatabaseError
 from newsspider.extract.text import search_form
@@ -151,7 +152,7 @@ class Database:
                 f"{self.path}: schema version {version} is newer than this newsspider "
                 f"understands ({SCHEMA_VERSION}); upgrade newsspider"
             )
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION and is_complete(self.conn):
             return
         with self.transaction():
             create_schema(self.db)

@@ -10,6 +10,7 @@ Importing this module pulls in neither Scrapy nor the numeric stack.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -222,25 +223,59 @@ def last_starts(conn: sqlite3.Connection) -> dict[str, datetime]:
     return {site: datetime.fromisoformat(started) for site, started in rows if started}
 
 
-def previous_run_status(conn: sqlite3.Connection, site: str, run_id: int | None) -> str | None:
-    """The status of the site's run before `run_id` (before any, when None)."""
+def previous_run(
+    conn: sqlite3.Connection, site: str, run_id: int | None
+) -> tuple[str | None, int] | None:
+    """The status and failed requests of the site's run before `run_id` (before any, when None)."""
     row = conn.execute(
-        "SELECT status FROM crawl_runs WHERE site = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        "SELECT status, errors FROM crawl_runs WHERE site = ? AND id < ? ORDER BY id DESC LIMIT 1",
         (site, run_id if run_id is not None else 2**62),
     ).fetchone()
-    return row[0] if row else None
+    return (row[0], int(row[1] or 0)) if row else None
 
 
-# Known articles ---------------------------------------------------------------
+def run_costs(conn: sqlite3.Connection, site: str, moment: datetime) -> dict[str, Any]:
+    """Requests (in total and by purpose) and new articles of the runs started since `moment`."""
+    sql = (
+        "SELECT requests, new, requests_by_purpose FROM crawl_runs WHERE site = ? AND started >= ?"
+    )
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    requests = new = 0
+    purposes: dict[str, int] = {}
+    for total, fresh, by_purpose in conn.execute(sql, (site, stamp)):
+        requests += int(total or 0)
+        new += int(fresh or 0)
+        for purpose, count in _json_counts(by_purpose).items():
+            purposes[purpose] = purposes.get(purpose, 0) + count
+    return {"requests": requests, "new": new, "by_purpose": dict(sorted(purposes.items()))}
 
 
-def known_articles(conn: sqlite3.Connection, site: str, recent_after: str) -> list[tuple[Any, ...]]:
-    """The site's articles: news_id, url, canonical_url, http_etag, http_last_modified, and
-    whether it was published or first seen after `recent_after` (worth a re-check)."""
+def _json_counts(text: str | None) -> dict[str, int]:
+    try:
+        loaded = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): int(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+# Known articles and listings ----------------------------------------------------
+
+
+def known_articles(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]:
+    """The site's articles: news_id, url, canonical_url, http_etag, http_last_modified,
+    published, first_seen, last_checked (what the re-check schedule needs)."""
     return conn.execute(
         "SELECT news_id, url, canonical_url, http_etag, http_last_modified, "
-        "published >= ?1 OR first_seen >= ?1 FROM articles WHERE site = ?2",
-        (recent_after, site),
+        "published, first_seen, last_checked FROM articles WHERE site = ?",
+        (site,),
+    ).fetchall()
+
+
+def listing_states(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]:
+    """What each listing first page, feed and sitemap of the site last answered:
+    url, etag, last_modified, fingerprint of its article links."""
+    return conn.execute(
+        "SELECT url, etag, last_modified, fingerprint FROM listing_state WHERE site = ?", (site,)
     ).fetchall()
 
 

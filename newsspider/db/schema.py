@@ -3,7 +3,9 @@
 Version history: 1 articles, revisions, crawl_runs, story tables, FTS; 2 feed
 indexes, `article_labels`, failure reasons in `crawl_runs`; 3 incremental counts in
 `crawl_runs` (`not_modified`, `article_links`) and the views for common questions; 4
-`articles.published_local` (the publication time with the page's own offset).
+`articles.published_local` (the publication time with the page's own offset, issue 15) and
+the steady state (issue 13): re-check state of articles (`last_checked`, `checks`), requests
+by purpose in `crawl_runs`, and the `listing_state` and `robots_cache` tables.
 `create_schema` is idempotent and brings an older database up to date.
 """
 
@@ -13,6 +15,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils  # the writer's; readers never load it (it loads numpy)
 
 SCHEMA_VERSION = 4
@@ -52,6 +56,8 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "http_etag": str,
     "http_last_modified": str,
     "search_text": str,
+    "last_checked": str,  # when a re-check last fetched it (NULL: only its first fetch)
+    "checks": int,  # re-checks sent (newsspider/recheck.py)
 }
 REVISION_COLUMNS: dict[str, type] = {
     "id": int,
@@ -86,7 +92,16 @@ RUN_COLUMNS: dict[str, type] = {
     "duration_s": float,
     "not_modified": int,  # conditional re-fetches answered 304 (also counted as unchanged)
     "article_links": int,  # article links seen on listings, sitemaps and feeds, known or not
+    "requests_by_purpose": str,  # JSON: robots, listing, article, recheck, asset -> requests
 }
+# Version 4: what the last fetch of a listing page, feed or sitemap said (for conditional
+# GETs and the link fingerprint), and robots.txt kept across runs for its max-age.
+_STEADY_TABLES = (
+    "CREATE TABLE IF NOT EXISTS listing_state (site TEXT NOT NULL, url TEXT NOT NULL, "
+    "etag TEXT, last_modified TEXT, fingerprint TEXT, fetched TEXT, PRIMARY KEY (site, url))",
+    "CREATE TABLE IF NOT EXISTS robots_cache (origin TEXT PRIMARY KEY, status INTEGER, "
+    "body BLOB, fetched TEXT, expires TEXT)",
+)
 # Feeds list articles newest first by this key; the feed indexes below are built on it, and
 # a query uses them only when its ORDER BY spells the key exactly so (see db/selection.py).
 SORT_DATE = "COALESCE(julianday(published), julianday(first_seen))"
@@ -178,7 +193,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             create_triggers=True,
             tokenize="unicode61 remove_diacritics 2",
         )
-    for name, kind in ARTICLE_COLUMNS.items():  # version 3 -> 4: published_local
+    for name, kind in ARTICLE_COLUMNS.items():  # version 3 -> 4: published_local, re-checks
         if name not in articles.columns_dict:
             articles.add_column(name, kind)
     if not db.table("revisions").exists():
@@ -202,8 +217,26 @@ def create_schema(db: sqlite_utils.Database) -> None:
         if name not in runs.columns_dict:
             runs.add_column(name, kind)
     _create_feed_schema(db)
+    for statement in _STEADY_TABLES:
+        db.execute(statement)
     for name, sql in VIEWS.items():
         db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql.strip()}")
+
+
+def is_complete(conn: sqlite3.Connection) -> bool:
+    """Whether every column and steady-state table of this version is there. Version 4 was
+    first written in two halves (published_local; the steady state), so a database stamped
+    4 by either half lacks the other's, and `create_schema` adds them."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def columns(table: str) -> set[str]:
+        return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+    return (
+        {"listing_state", "robots_cache"} <= tables
+        and set(ARTICLE_COLUMNS) <= columns("articles")
+        and set(RUN_COLUMNS) <= columns("crawl_runs")
+    )
 
 
 def _create_feed_schema(db: sqlite_utils.Database) -> None:

@@ -1,9 +1,10 @@
 """A local HTTP server for the demo site: the crawler's test target and benchmark.
 
 It binds 127.0.0.1 only, answers HTTP/1.1 with keep-alive, ETag and
-Last-Modified (and 304 for a matching If-None-Match), logs nothing to stderr
-and records every requested path so tests can count requests. Given a directory, it
-also publishes its files under /feeds/ (`newsspider demo --serve`).
+Last-Modified (and 304 for a matching If-None-Match; `validators=False` sends
+neither, as many ASP.NET portals do), logs nothing to stderr and records every
+requested path so tests can count requests. Given a directory, it also publishes its
+files under /feeds/ (`newsspider demo --serve`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class _Handler(BaseHTTPRequestHandler):
         page = self.server.demo.site.page(route_key(self.path))
         if page is None:
             self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", NOT_FOUND, with_body)
+            return
+        if not self.server.demo.validators:
+            self._send(HTTPStatus.OK, page.content_type, page.body, with_body)
             return
         if self.headers.get("If-None-Match") == page.etag:
             self.send_response(HTTPStatus.NOT_MODIFIED)
@@ -113,6 +117,7 @@ class DemoServer:
         seed: int = 1,
         edition: int = 1,
         port: int = 0,
+        validators: bool = True,
         scripted: bool = False,
         files: Path | None = None,
     ):
@@ -120,6 +125,7 @@ class DemoServer:
         is a directory to publish under /feeds/ (`newsspider demo --serve`)."""
         self.files = files
         self.editions: dict[int, Edition] = build_editions(articles_per_section, seed, scripted)
+        self.validators = validators
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.demo = self
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
@@ -144,6 +150,10 @@ class DemoServer:
     def set_edition(self, number: int) -> None:
         """Switch what the running server serves; requests in flight finish on the old one."""
         self.site = self._site_for(number)
+
+    def serve(self, edition: Edition) -> None:
+        """Serve any edition (say, a living site's state at some moment) from now on."""
+        self.site = DemoSite(edition, self.base_url)
 
     def _site_for(self, number: int) -> DemoSite:
         if number not in self.editions:

@@ -61,6 +61,8 @@ class SiteSpider(Spider):
             )
 
     def parse_listing(self, response: Response, page: int) -> Iterator[Request]:
+        if self.not_modified(response, "listing"):
+            return
         if not isinstance(response, TextResponse):
             self.count("skipped/listing_not_html")
             return
@@ -118,6 +120,14 @@ class SiteSpider(Spider):
             "http_etag": etag.decode("latin-1") if etag else None,
             "http_last_modified": last_modified.decode("latin-1") if last_modified else None,
         }
+
+    def not_modified(self, response: Response, kind: str) -> bool:
+        """A listing, feed or sitemap answered 304 to a conditional GET: nothing new there."""
+        if response.status != 304:
+            return False
+        self.count(f"pages/{kind}")
+        self.count(f"skipped/{kind}_not_modified")
+        return True
 
     def count(self, key: str) -> None:
         stats.inc(self.crawler.stats, key)

@@ -72,6 +72,8 @@ class GenericSpider(SiteSpider):
         return Request(url, callback=self.parse_sitemap, errback=self.count_error)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if self.not_modified(response, "sitemap"):
+            return
         body = self._sitemap_body(response)
         if body is None:
             self.count("skipped/sitemap_unreadable")
@@ -89,6 +91,8 @@ class GenericSpider(SiteSpider):
                 yield from self.article_request(link)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        if self.not_modified(response, "feed"):
+            return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         self.count("pages/feed")
         for link in parse_feed(response.body, content_type):

@@ -1,9 +1,12 @@
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from newsspider.config import load_config, parse_config
+from newsspider.db import Database
 from newsspider.errors import ConfigError, UnknownSiteError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "config"
@@ -61,7 +64,9 @@ def _site(**overrides):
         ({"obey_robots": 1}, "obey_robots", "must be bool"),
         ({"download_delay": -1}, "download_delay", "must not be negative"),
         ({"download_delay": float("nan")}, "download_delay", "must be a finite number"),
-        ({"refresh_hours": float("inf")}, "refresh_hours", "must be a finite number"),
+        ({"max_retry_delay": float("inf")}, "max_retry_delay", "must be a finite number"),
+        ({"recheck": ["1h", "soon"]}, "recheck", "not a duration"),
+        ({"recheck": [1]}, "recheck", "list of durations"),
         ({"timeout": 0}, "timeout", "must be above 0"),
     ],
 )
@@ -123,3 +128,35 @@ def test_a_site_named_like_a_reserved_feed_is_a_config_error(name):
     assert caught.value.site == name
     assert str(caught.value).startswith(f"sites.toml: [sites.{name}]: ")
     assert "reserved" in str(caught.value)
+
+
+def test_refresh_hours_is_deprecated_not_an_error(caplog, monkeypatch):
+    """Configs written before `recheck` keep loading (cron jobs survive the upgrade)."""
+    monkeypatch.setattr("newsspider.config._WARNED", set())
+    raw = _site(refresh_hours=48)
+    raw["sites"]["s2"] = {**raw["sites"]["s1"], "refresh_hours": 12.5}
+    with caplog.at_level("WARNING", logger="newsspider.config"):
+        for where in ("sites.toml", "/etc/sites.toml"):  # two sites, two loads: one warning
+            config = parse_config(raw, where)
+    assert config.sites["s1"].recheck == config.sites["s2"].recheck == (3600, 21600, 86400, 259200)
+    (record,) = caplog.records
+    assert record.getMessage().startswith(
+        "newsspider: warning: sites.toml: refresh_hours is deprecated and ignored; "
+        "re-checks follow `recheck` now"
+    )
+
+
+def test_refresh_hours_warning_is_the_documented_line(tmp_path):
+    """A cron job's config from before `recheck`: the command works, stderr has one line."""
+    site = '[sites.{}]\nkind = "portal"\nstart_urls = ["http://127.0.0.1:9/"]\ntimezone = "UTC"\n'
+    text = "".join(site.format(name) + "refresh_hours = 48\n\n" for name in ("a", "b"))
+    (tmp_path / "sites.toml").write_text(text, encoding="utf-8")
+    Database(tmp_path / "news.db").close()
+    command = [sys.executable, "-m", "newsspider.cli", "status", "--config", "sites.toml"]
+    done = subprocess.run(
+        [*command, "--db", "news.db"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    docs = (Path(__file__).parents[2] / "docs" / "sites.md").read_text(encoding="utf-8")
+    (documented,) = [line for line in docs.splitlines() if line.startswith("newsspider: warning")]
+    assert done.stderr.splitlines() == [documented]

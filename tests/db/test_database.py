@@ -110,6 +110,43 @@ def test_version_3_database_gains_published_local_and_keeps_its_rows(tmp_path):
     conn.close()
 
 
+@pytest.mark.parametrize(
+    "half_missing",
+    [
+        # A version 4 written with only the steady state (issue 13) ...
+        ["ALTER TABLE articles DROP COLUMN published_local"],
+        # ... or with only published_local (issue 15).
+        [
+            "ALTER TABLE articles DROP COLUMN last_checked",
+            "ALTER TABLE articles DROP COLUMN checks",
+            "ALTER TABLE crawl_runs DROP COLUMN requests_by_purpose",
+            "DROP TABLE listing_state",
+            "DROP TABLE robots_cache",
+        ],
+    ],
+    ids=["steady-state-only", "published-local-only"],
+)
+def test_either_half_of_version_4_gains_the_other(tmp_path, half_missing):
+    path = tmp_path / "half.db"
+    Database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO articles (site, news_id, title) VALUES ('s', '1', 'Kept')")
+    for statement in half_missing:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    db = Database(path)
+    article = db.get_article("s", "1")
+    assert article["title"] == "Kept"
+    assert {"published_local", "last_checked", "checks"} <= set(article)
+    runs = {row[1] for row in db.conn.execute("PRAGMA table_info(crawl_runs)")}
+    assert "requests_by_purpose" in runs
+    tables = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"listing_state", "robots_cache"} <= tables
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    db.close()
+
+
 def test_newer_schema_and_garbage_files_are_named_errors(tmp_path):
     newer = tmp_path / "newer.db"
     conn = sqlite3.connect(newer)

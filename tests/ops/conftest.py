@@ -29,6 +29,15 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
+def cli_at(moment: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The CLI with its clock started at `moment` (ISO, UTC) by tests/support/clock.py."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "tests.support.clock", moment, *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+
+
 def write_config(server: DemoServer, path: Path, extra: str = "", **site_keys: Any) -> Path:
     """The demo config with `site_keys` added to every site and `extra` TOML appended."""
     text = demo_config_toml(server.base_url, sections=SECTIONS)

@@ -15,13 +15,17 @@ from pathlib import Path
 import pytest
 
 from newsspider.demo.server import DemoServer
-from tests.ops.conftest import ROOT, cli, write_config
+from tests.ops.conftest import ROOT, cli, cli_at, write_config
 
 DOC = ROOT / "docs" / "queries.md"
 METADATA = ROOT / "datasette" / "metadata.yml"
 SQLITE_UTILS = Path(sys.executable).with_name("sqlite-utils")
 DATASETTE = Path(sys.executable).with_name("datasette")
 PARAMS = {"query": "minister", "site": "demo_alpha"}
+# The crawls' clock: after the newest demo article, then when both corrected articles are
+# due for their one-day re-check; `status` looks back a day from STATUS_AT.
+RUNS_AT = ("2025-10-27T05:00:00+00:00", "2025-10-27T19:00:00+00:00")
+STATUS_AT = "2025-10-27T19:30:00+00:00"
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +34,10 @@ def db(tmp_path_factory):
     with DemoServer(articles_per_section=8) as server:
         config = write_config(server, tmp / "sites.toml")
         path = tmp / "newsspider.db"
-        for edition in (1, 2):
+        for edition, moment in zip((1, 2), RUNS_AT, strict=True):
             server.set_edition(edition)
-            done = cli("run", "-q", "--config", str(config), "--db", str(path), "--out",
-                       str(tmp / "feeds"))  # fmt: skip
+            done = cli_at(moment, "run", "-q", "--config", str(config), "--db", str(path),
+                          "--out", str(tmp / "feeds"))  # fmt: skip
             assert done.returncode == 0, done.stderr
     return path
 
@@ -145,11 +149,19 @@ def test_articles_newest_first_with_date_filters(db):
 
 
 def test_status_reports_every_site_healthy(db):
-    done = cli("status", "--db", str(db), "--format", "json",
-               "--config", str(db.parent / "sites.toml"))  # fmt: skip
+    done = cli_at(STATUS_AT, "status", "--db", str(db), "--format", "json",
+                  "--config", str(db.parent / "sites.toml"))  # fmt: skip
     report = _json_rows(done)
     assert {r["site"] for r in report} == {"demo_alpha", "demo_beta", "demo_gamma"}
     assert all(r["healthy"] and r["last_success"] and r["new_last_day"] > 0 for r in report)
+    for r in report:  # what each new article cost over the last day
+        assert r["requests_last_day"] == sum(r["requests_by_purpose_last_day"].values())
+        assert r["requests_per_new_last_day"] == round(
+            r["requests_last_day"] / r["new_last_day"], 2
+        )
+        assert r["requests_by_purpose_last_day"]["article"] >= r["new_last_day"]
+    table = cli_at(STATUS_AT, "status", "--db", str(db), "--config", str(db.parent / "sites.toml"))
+    assert "req/new 24h" in table.stdout.splitlines()[0]
 
 
 def test_datasette_plugin_gives_any_database_name_the_metadata(db, tmp_path):

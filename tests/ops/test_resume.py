@@ -9,7 +9,18 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+from newsspider.demo.server import DemoServer
 from tests.ops.conftest import PER_SECTION, ROOT, SECTIONS, rows, write_config
+
+
+@pytest.fixture(params=[True, False], ids=["etag", "no-validators"])
+def demo(request):
+    """With and without validators: neither a 304 nor an unchanged link fingerprint
+    may make the resumed run skip what the killed one left undone."""
+    with DemoServer(articles_per_section=PER_SECTION, validators=request.param) as server:
+        yield server
 
 
 def test_killed_run_resumes_without_duplicates(demo, tmp_path):

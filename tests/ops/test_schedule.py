@@ -30,6 +30,11 @@ def test_schedules_every_and_json_logs(demo, tmp_path):
     summaries = [r for r in records if r["logger"] == "newsspider.progress"]
     assert {r["site"] for r in summaries} == {"demo_alpha", "demo_gamma"} and len(summaries) == 4
     assert all(r["status"] == "ok" and r["pages"] > 0 for r in summaries)
+    for record in summaries:  # the cost of each run, as crawl_runs records it
+        purposes = record["requests_by_purpose"]
+        assert record["requests"] == sum(purposes.values()) > 0
+        assert set(purposes) <= {"robots", "listing", "article", "recheck", "asset"}
+        assert record["requests_per_new"] is None  # nothing new after the first run
 
     named = cli("run", "-q", *common, "demo_beta")  # a named site runs whatever its schedule
     assert named.returncode == 0 and _runs(db)["demo_beta"] == 2
