@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from typing import Self
 from urllib.parse import urlsplit
 
@@ -76,6 +77,25 @@ class UnresolvedHost(IgnoreRequest):
 
 class Interrupted(IgnoreRequest):
     """A queued request dropped because the run was interrupted (counted as skipped)."""
+
+
+STOP_CHECK_SECONDS = 0.2  # how soon a wait notices that the crawl is stopping
+
+
+async def wait_unless_stopping(crawler: Crawler, seconds: float) -> None:
+    """Sleep `seconds` (a retry's backoff, a Crawl-delay) unless the crawl is stopping
+    (Ctrl-C, SIGTERM, `scrapy crawl` included): then raise `Interrupted` at once, counted as
+    skipped, so a stop never waits out a server's `Retry-After` nor sends the retry."""
+    end = time.monotonic() + seconds
+    while True:
+        engine = crawler.engine
+        if engine is not None and not engine.running:
+            count(crawler, "skipped/interrupted")
+            raise Interrupted("the run was interrupted")
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        await sleep(min(left, STOP_CHECK_SECONDS))
 
 
 def failure_reason(failure: Failure) -> str:
@@ -205,7 +225,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         retry = super().process_response(request, response)
         if isinstance(retry, Request):
-            await sleep(max(asked or 0.0, self._backoff(retry)))
+            await wait_unless_stopping(self.crawler, max(asked or 0.0, self._backoff(retry)))
         return retry
 
     async def process_exception(  # type: ignore[override]
@@ -213,7 +233,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ) -> Request | Response | None:
         retry = super().process_exception(request, exception)
         if isinstance(retry, Request):
-            await sleep(self._backoff(retry))
+            await wait_unless_stopping(self.crawler, self._backoff(retry))
         return retry
 
     def _backoff(self, retry: Request) -> float:

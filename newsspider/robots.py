@@ -23,11 +23,11 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.asyncio import sleep
 
 from newsspider import stats
 from newsspider.db import Database
 from newsspider.db.crawlstate import cached_robots, save_robots
+from newsspider.middlewares import wait_unless_stopping
 from newsspider.politeness import crawl_delay, robots_max_age
 
 logger = logging.getLogger(__name__)
@@ -115,4 +115,4 @@ class RobotsCacheMiddleware:
         start = max(now, self.next_start.get(origin, 0.0))
         self.next_start[origin] = start + delay
         if start > now:
-            await sleep(start - now)
+            await wait_unless_stopping(self.crawler, start - now)

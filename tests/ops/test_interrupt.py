@@ -6,7 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tests.ops.conftest import ROOT, cli, rows, write_config
@@ -101,3 +103,48 @@ def test_an_interrupted_run_does_not_take_its_sites_scheduled_turn(tmp_path):
         list(config.sites.values()), str(tmp_path / "news.db"), datetime.now(UTC)
     )
     assert [s.name for s in due] == ["a"] and later == {}
+
+
+class _Busy(BaseHTTPRequestHandler):
+    """A site that answers every request `503, Retry-After: 60`."""
+
+    def do_GET(self) -> None:
+        self.send_response(503)
+        self.send_header("Retry-After", "60")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_stop_does_not_wait_out_a_retry_after(tmp_path):
+    """SIGTERM while retries wait for a busy site's Retry-After: the run stops at once, sends
+    no retry, and counts the waiting requests as interrupted."""
+    with ThreadingHTTPServer(("127.0.0.1", 0), _Busy) as busy:
+        threading.Thread(target=busy.serve_forever, daemon=True).start()
+        config = tmp_path / "sites.toml"
+        config.write_text(
+            f'[crawl]\nallow_addresses = ["127.0.0.1/32"]\n[sites.busy]\nkind = "portal"\n'
+            f'start_urls = ["http://127.0.0.1:{busy.server_port}/news"]\ntimezone = "UTC"\n'
+            "max_retry_delay = 120\n",
+            encoding="utf-8",
+        )
+        db = tmp_path / "news.db"
+        child = subprocess.Popen(
+            [sys.executable, "-m", "newsspider.cli", "crawl", "--config", str(config),
+             "--db", str(db)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        time.sleep(4)  # robots.txt and the listing are both waiting to be retried
+        stopped = time.monotonic()
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=60)
+        assert time.monotonic() - stopped < 10, err
+        busy.shutdown()
+    assert child.returncode == 143, err
+    (run,) = rows(db, "SELECT status, requests, skipped_reasons FROM crawl_runs")
+    assert run["status"] == "interrupted", run
+    assert run["requests"] == 2, run  # no retry sent after the stop
+    assert '"interrupted": 2' in run["skipped_reasons"], run
