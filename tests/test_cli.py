@@ -50,10 +50,13 @@ def test_demo_runs_the_full_cycle_and_a_rerun_is_clean(tmp_path):
     assert (tmp_path / "newsspider.db").exists()
     assert (tmp_path / "feeds" / "all.atom.xml").exists()
     assert f"open:     {tmp_path / 'feeds' / 'index.html'}" in done.stdout
+    # the command it suggests serves the feeds on the port their links name
+    assert f"newsspider demo --serve --dir {tmp_path} --port {port} " in done.stdout
     again = subprocess.run([*command, "--port", port, "-q"], capture_output=True, text=True,
                            timeout=180, check=False)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert again.stderr == ""  # nothing failed: -q prints nothing
+    assert again.stdout == ""
     atom = (tmp_path / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert f"http://127.0.0.1:{port}/feeds/all.atom.xml" in atom
     assert atom.count("http://127.0.0.1:") == atom.count(f"http://127.0.0.1:{port}/")

@@ -74,21 +74,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = args.db or str(workdir / "newsspider.db")
     out = str(workdir / "feeds")
     with _listening(args.port) as server:
-        print(f"demo site: {server.base_url}/")
+        if not args.quiet:
+            print(f"demo site: {server.base_url}/")
         _forget_other_port(config_path, Path(db), server.base_url)
         _write(config_path, demo_toml(server.base_url))
         config = load_config(config_path)
         results = crawl(config, [], db, crawl_options(args))
         status = print_results(results, db, quiet=args.quiet)
         export(config, db, out, None, quiet=args.quiet)
+        port = server.port
+    if not args.quiet:
+        _print_where(workdir, config_path, db, out, port)
+    return status
+
+
+def _print_where(workdir: Path, config_path: Path, db: str, out: str, port: int) -> None:
+    """Where everything is, and the command that serves the site and feeds on this port again."""
     query = "select site, news_id, published, title from articles order by published desc limit 5"
+    serve = f"newsspider demo --serve --dir {workdir}"
+    if port != BUNDLED_PORT:
+        serve += f" --port {port}"  # the port the feeds' links name
     print(f"config:   {config_path.resolve()}")
     print(f"open:     {Path(out).resolve() / 'index.html'}")
     print(f"query:    sqlite3 {db} '{query}'")
-    print(
-        f"serve:    newsspider demo --serve --dir {workdir}   (then {server.base_url}{FEEDS_PATH})"
-    )
-    return status
+    print(f"serve:    {serve}   (then http://127.0.0.1:{port}{FEEDS_PATH})")
 
 
 def demo_toml(base_url: str) -> str:
