@@ -82,7 +82,10 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = tomllib.loads(_read_text(path))
     except FileNotFoundError:
         raise ConfigError(where, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        problem = f"byte {exc.object[exc.start]:#04x} at offset {exc.start}"
+        raise ConfigError(where, f"not UTF-8 text ({problem}); save it as UTF-8") from None
+    except OSError as exc:
         raise ConfigError(where, f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(where, f"invalid TOML: {exc}") from None
@@ -94,7 +97,7 @@ def _read_text(path: Path) -> str:
     if path == DEFAULT_CONFIG:
         bundled = importlib.resources.files("newsspider").joinpath(DEFAULT_CONFIG.name)
         return bundled.read_text(encoding="utf-8")
-    return path.read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8-sig")  # a byte-order mark (Windows editors) is no error
 
 
 def parse_config(raw: dict[str, Any], where: str) -> Config:

@@ -109,6 +109,18 @@ def test_unreadable_and_invalid_files(tmp_path):
     bad.write_text("[sites.x\nkind=", encoding="utf-8")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(bad)
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes(b'user_agent = "caf\xe9"\n')
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 0xe9 at offset 17\)"):
+        load_config(latin1)
+
+
+def test_a_byte_order_mark_is_no_error(tmp_path):
+    """Notepad and other Windows editors start a UTF-8 file with a BOM."""
+    path = tmp_path / "sites.toml"
+    text = '[sites.a]\nkind = "portal"\nstart_urls = ["http://x.org/"]\ntimezone = "UTC"\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert list(load_config(path).sites) == ["a"]
 
 
 def test_depth_limit_follows_max_pages_unless_set():
