@@ -53,6 +53,7 @@ from newsspider.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 _WARNED: set[str] = set()  # deprecated keys already warned about in this process
+MAX_EXTRACT_PROCESSES = 256  # as `extract --jobs`
 
 __all__ = [
     "ALARM_FEED_NAME",
@@ -151,6 +152,10 @@ def _parse_crawl(where: str, table: Any) -> _CrawlDefaults:
     processes = table.get("extract_processes", 0)
     if processes < 0:
         raise ConfigError(where, "must not be negative", key="crawl.extract_processes")
+    if processes > MAX_EXTRACT_PROCESSES:  # each is a process with its own parser and models
+        raise ConfigError(
+            where, f"must be at most {MAX_EXTRACT_PROCESSES}", key="crawl.extract_processes"
+        )
     allowed = check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
     recheck = check_durations(where, None, "crawl.recheck", table.get("recheck", DEFAULT_RECHECK))
     return _CrawlDefaults(allowed, processes, recheck)

@@ -88,6 +88,7 @@ def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
         ({**_site(), "feeds": {"base_url": "feeds/"}}, "feeds.base_url", "http(s) URL"),
         ({**_site(), "feeds": {"colour": 1}}, "feeds.colour", "unknown key"),
         ({**_site(), "crawl": {"extract_processes": -1}}, "crawl.extract_processes", "negative"),
+        ({**_site(), "crawl": {"extract_processes": 99999}}, "crawl.extract_processes", "256"),
         (
             {**_site(), "feeds": {"families": {"alarms": {"kind": "tag", "value": "x"}}}},
             "feeds.families.alarms",
