@@ -14,19 +14,20 @@ id is its own `site:news_id`. Storing an article recomputes the stories it touch
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from newsspider.extract.similarity import (
     BANDS,
+    NUM_PERM,
     ROWS,
     SIMILARITY_THRESHOLD,
     Fingerprint,
     band_keys,
     fingerprint,
-    similarity,
+    fingerprint_matrix,
 )
 
 # A guard against pathological sites: at most this many articles sharing band keys with
@@ -42,7 +43,7 @@ class _Member:
     site: str
     news_id: str
     published: str | None
-    print: Fingerprint | None
+    print: bytes | None  # the stored form of its fingerprint (`Fingerprint.to_bytes`)
 
     @property
     def key(self) -> str:
@@ -51,6 +52,37 @@ class _Member:
     @property
     def order(self) -> tuple[bool, str, str, str]:
         return (self.published is None, self.published or "", self.site, self.news_id)
+
+
+@dataclass(frozen=True)
+class _Prints:
+    """Members' fingerprints as the rows of one matrix: one member is scored against many
+    in a few array operations instead of one comparison per pair."""
+
+    matrix: np.ndarray  # one row of NUM_PERM values per member, zeros where it has none
+    present: np.ndarray  # whether each member has a fingerprint
+    sites: np.ndarray
+
+    @classmethod
+    def of(cls, members: Sequence[_Member]) -> _Prints:
+        return cls(
+            fingerprint_matrix([m.print for m in members]),
+            np.array([m.print is not None for m in members], dtype=bool),
+            np.array([m.site for m in members], dtype=object),
+        )
+
+    def copy_scores(self, member: _Member, values: np.ndarray, upto: int) -> np.ndarray:
+        """The similarity to `member` (its fingerprint `values`) of each of the first `upto`
+        members that is a copy of it: a shared LSH band (all ROWS values of some band agree)
+        and the threshold reached (higher on the same site); 0 for the others."""
+        equal = self.matrix[:upto] == values
+        shares_band = equal.reshape(upto, BANDS, ROWS).all(axis=2).any(axis=1)
+        scores = np.count_nonzero(equal, axis=1) / NUM_PERM
+        needed = np.where(
+            self.sites[:upto] == member.site, SAME_SITE_THRESHOLD, SIMILARITY_THRESHOLD
+        )
+        copies = self.present[:upto] & shares_band & (scores >= needed)
+        return np.where(copies, scores, 0.0)
 
 
 def assign_story(
@@ -72,17 +104,17 @@ def assign_story(
         ).fetchone()
         touched.update([row[0]] if row and row[0] else [])
         _forget(conn, site, news_id)
-    this = _Member(site, news_id, published, signature)
+    this = _Member(site, news_id, published, signature.to_bytes() if signature else None)
     if signature is not None:
         keys = band_keys(signature)
-        touched.update(_copies_stories(conn, this, keys))
+        touched.update(_copies_stories(conn, this, signature, keys))
         conn.executemany(
             "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
             [(key, site, news_id) for key in keys],
         )
         conn.execute(
             "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
-            (site, news_id, signature.to_bytes()),
+            (site, news_id, this.print),
         )
     members = [m for m in _members(conn, touched) if m.key != this.key] + [this]
     stories = _stories(members)
@@ -93,7 +125,9 @@ def assign_story(
     return stories[this.key]
 
 
-def _copies_stories(conn: sqlite3.Connection, this: _Member, keys: list[str]) -> set[str]:
+def _copies_stories(
+    conn: sqlite3.Connection, this: _Member, signature: Fingerprint, keys: list[str]
+) -> set[str]:
     """The stories of the stored copies of `this`."""
     placeholders = ",".join("?" * len(keys))
     candidates = conn.execute(
@@ -105,11 +139,11 @@ def _copies_stories(conn: sqlite3.Connection, this: _Member, keys: list[str]) ->
         "JOIN articles AS a USING (site, news_id)",
         keys,
     ).fetchall()
-    return {
-        story
-        for site, news_id, published, blob, story in candidates
-        if story and _copy_score(this, _Member(site, news_id, published, _print(blob))) > 0
-    }
+    if not candidates:
+        return set()
+    prints = _Prints.of([_Member(*row[:4]) for row in candidates])
+    scores = prints.copy_scores(this, signature.hashvalues, len(candidates))
+    return {row[4] for row, score in zip(candidates, scores, strict=True) if row[4] and score > 0}
 
 
 def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[_Member]:
@@ -122,43 +156,23 @@ def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[_Member]:
         f"WHERE a.story_id IN ({','.join('?' * len(wanted))})",
         wanted,
     ).fetchall()
-    return [
-        _Member(site, news_id, published, _print(blob)) for site, news_id, published, blob in rows
-    ]
+    return [_Member(*row) for row in rows]
 
 
 def _stories(members: list[_Member]) -> dict[str, str]:
-    """Each member's story: that of its closest earlier copy, else its own key."""
+    """Each member's story: that of its closest earlier copy (ties: the earliest), else its
+    own key."""
+    ordered = sorted(members, key=lambda m: m.order)
+    prints = _Prints.of(ordered)
     story: dict[str, str] = {}
-    earlier: list[_Member] = []
-    for member in sorted(members, key=lambda m: m.order):
-        best, best_score = None, 0.0
-        for other in earlier:
-            score = _copy_score(member, other)
-            if score > best_score:
-                best, best_score = other, score
+    for index, member in enumerate(ordered):
+        best = None
+        if index and prints.present[index]:
+            scores = prints.copy_scores(member, prints.matrix[index], index)
+            closest = int(np.argmax(scores))  # the first of equal scores: the earliest
+            best = ordered[closest] if scores[closest] > 0 else None
         story[member.key] = story[best.key] if best is not None else member.key
-        earlier.append(member)
     return story
-
-
-def _copy_score(a: _Member, b: _Member) -> float:
-    """Their similarity when `a` and `b` are copies of one story, else 0."""
-    if a.print is None or b.print is None or not _share_band(a.print, b.print):
-        return 0.0
-    score = similarity(a.print, b.print)
-    needed = SAME_SITE_THRESHOLD if a.site == b.site else SIMILARITY_THRESHOLD
-    return score if score >= needed else 0.0
-
-
-def _share_band(a: Fingerprint, b: Fingerprint) -> bool:
-    """Whether the two share an LSH band key (all ROWS values of some band agree)."""
-    equal = (a.hashvalues == b.hashvalues).reshape(BANDS, ROWS)
-    return bool(np.any(np.all(equal, axis=1)))
-
-
-def _print(blob: bytes | None) -> Fingerprint | None:
-    return Fingerprint.from_bytes(blob) if blob is not None else None
 
 
 def _forget(conn: sqlite3.Connection, site: str, news_id: str) -> None:
