@@ -36,6 +36,9 @@ MAX_STORY_CANDIDATES = 500
 # Within one site, templated articles (weather warnings, price reports) share much of
 # their text without being one story: a copy on the same site must be far closer.
 SAME_SITE_THRESHOLD = 0.8
+# Members compared with all earlier ones at once: bounds the comparison array to this many
+# times the members times NUM_PERM booleans.
+_ROWS_AT_ONCE = 32
 
 
 @dataclass(frozen=True)
@@ -71,18 +74,22 @@ class _Prints:
             np.array([m.site for m in members], dtype=object),
         )
 
-    def copy_scores(self, member: _Member, values: np.ndarray, upto: int) -> np.ndarray:
-        """The similarity to `member` (its fingerprint `values`) of each of the first `upto`
-        members that is a copy of it: a shared LSH band (all ROWS values of some band agree)
-        and the threshold reached (higher on the same site); 0 for the others."""
-        equal = self.matrix[:upto] == values
-        shares_band = equal.reshape(upto, BANDS, ROWS).all(axis=2).any(axis=1)
-        scores = np.count_nonzero(equal, axis=1) / NUM_PERM
-        needed = np.where(
-            self.sites[:upto] == member.site, SAME_SITE_THRESHOLD, SIMILARITY_THRESHOLD
-        )
-        copies = self.present[:upto] & shares_band & (scores >= needed)
-        return np.where(copies, scores, 0.0)
+    def part(self, start: int, end: int) -> _Prints:
+        return _Prints(self.matrix[start:end], self.present[start:end], self.sites[start:end])
+
+
+def _copy_scores(rows: _Prints, columns: _Prints) -> np.ndarray:
+    """For each pair, the similarity of the column member to the row member when they are
+    copies of one story: a shared LSH band (all ROWS values of some band agree) and the
+    threshold reached (higher on the same site); 0 for the others."""
+    equal = rows.matrix[:, None, :] == columns.matrix[None, :, :]
+    shape = (len(rows.matrix), len(columns.matrix))
+    shares_band = equal.reshape(*shape, BANDS, ROWS).all(axis=3).any(axis=2)
+    scores = np.count_nonzero(equal, axis=2) / NUM_PERM
+    same_site = rows.sites[:, None] == columns.sites[None, :]
+    needed = np.where(same_site, SAME_SITE_THRESHOLD, SIMILARITY_THRESHOLD)
+    present = rows.present[:, None] & columns.present[None, :]
+    return np.where(present & shares_band & (scores >= needed), scores, 0.0)
 
 
 def assign_story(
@@ -107,7 +114,7 @@ def assign_story(
     this = _Member(site, news_id, published, signature.to_bytes() if signature else None)
     if signature is not None:
         keys = band_keys(signature)
-        touched.update(_copies_stories(conn, this, signature, keys))
+        touched.update(_copies_stories(conn, this, keys))
         conn.executemany(
             "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
             [(key, site, news_id) for key in keys],
@@ -125,9 +132,7 @@ def assign_story(
     return stories[this.key]
 
 
-def _copies_stories(
-    conn: sqlite3.Connection, this: _Member, signature: Fingerprint, keys: list[str]
-) -> set[str]:
+def _copies_stories(conn: sqlite3.Connection, this: _Member, keys: list[str]) -> set[str]:
     """The stories of the stored copies of `this`."""
     placeholders = ",".join("?" * len(keys))
     candidates = conn.execute(
@@ -141,8 +146,9 @@ def _copies_stories(
     ).fetchall()
     if not candidates:
         return set()
-    prints = _Prints.of([_Member(*row[:4]) for row in candidates])
-    scores = prints.copy_scores(this, signature.hashvalues, len(candidates))
+    scores = _copy_scores(
+        _Prints.of([this]), _Prints.of([_Member(*row[:4]) for row in candidates])
+    )[0]
     return {row[4] for row, score in zip(candidates, scores, strict=True) if row[4] and score > 0}
 
 
@@ -165,13 +171,15 @@ def _stories(members: list[_Member]) -> dict[str, str]:
     ordered = sorted(members, key=lambda m: m.order)
     prints = _Prints.of(ordered)
     story: dict[str, str] = {}
-    for index, member in enumerate(ordered):
-        best = None
-        if index and prints.present[index]:
-            scores = prints.copy_scores(member, prints.matrix[index], index)
-            closest = int(np.argmax(scores))  # the first of equal scores: the earliest
-            best = ordered[closest] if scores[closest] > 0 else None
-        story[member.key] = story[best.key] if best is not None else member.key
+    for start in range(0, len(ordered), _ROWS_AT_ONCE):
+        end = min(start + _ROWS_AT_ONCE, len(ordered))
+        scores = _copy_scores(prints.part(start, end), prints.part(0, end))
+        for index in range(start, end):
+            earlier = scores[index - start, :index]
+            closest = int(np.argmax(earlier)) if index else 0  # the first of equal: earliest
+            member = ordered[index]
+            copied = index > 0 and earlier[closest] > 0
+            story[member.key] = story[ordered[closest].key] if copied else member.key
     return story
 
 
