@@ -60,11 +60,20 @@ def sitemap_body(body: bytes) -> bytes | None:
     (a compression bomb) or is not gzip after all."""
     if body[:2] != _GZIP_MAGIC:
         return body
+    parts, size, rest = [], 0, body
     try:
-        unzipped = zlib.decompressobj(wbits=31).decompress(body, MAX_SITEMAP_BYTES + 1)
+        while rest[:2] == _GZIP_MAGIC:  # a gzip file may hold several members, one after another
+            member = zlib.decompressobj(wbits=31)
+            parts.append(member.decompress(rest, MAX_SITEMAP_BYTES + 1 - size))
+            size += len(parts[-1])
+            if size > MAX_SITEMAP_BYTES:
+                return None
+            if not member.eof:  # truncated: keep what was read, as a browser would
+                break
+            rest = member.unused_data
     except zlib.error:
         return None
-    return unzipped if len(unzipped) <= MAX_SITEMAP_BYTES else None
+    return b"".join(parts)
 
 
 def parse_sitemap(body: bytes) -> Sitemap:

@@ -67,3 +67,7 @@ def test_gzip_sitemap_is_capped_on_its_decompressed_size():
     assert sitemap_body(gzip.compress(b"<urlset/>")) == b"<urlset/>"
     assert sitemap_body(b"<urlset/>") == b"<urlset/>"
     assert sitemap_body(gzip_bomb(MAX_SITEMAP_BYTES)) is not None  # at the cap: read
+    # Several gzip members (as `cat a.gz b.gz` makes) are read whole, and capped together.
+    two = gzip.compress(b"<urlset>") + gzip.compress(b"</urlset>")
+    assert sitemap_body(two) == gunzip(two) == b"<urlset></urlset>"
+    assert sitemap_body(gzip_bomb(MAX_SITEMAP_BYTES // 2 + MiB) * 2) is None
