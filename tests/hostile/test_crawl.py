@@ -58,7 +58,7 @@ def test_a_page_that_keeps_failing_is_tried_a_bounded_number_of_times(crawl):
 
 
 def test_traps_are_cut_short(crawl):
-    outcome, server = crawl
+    _, server = crawl
     pages = [p for (_, p) in server.requests if p.startswith("/s/endless_pages/page/")]
     assert len(pages) == 2  # max_pages 3: the start page and two more
     # max_requests 40 admits 40 addresses; a retry of one (a slow answer on a loaded machine)
