@@ -1,127 +1,60 @@
-"""Finding a site's articles without Scrapy: `discover`, `check-site` and news-ID derivation.
+"""Finding a site's articles without Scrapy: `discover` and news-ID derivation.
 
-`discover` and `check-site` fetch a handful of pages with a plain, polite HTTP
-client (the project's user agent, timeouts, a delay between requests, robots.txt
-obeyed), so a user can try a site in seconds. What a page says is still read by
-`newsspider.extract`, exactly as a crawl reads it.
+`discover` fetches a handful of pages with `newsspider.fetching.Fetcher`, under the
+crawl's own rules for a site (user agent, timeout, size limit, address guard,
+robots.txt), so a user can try a site in seconds. Sitemaps, feeds and robots.txt's
+`Sitemap:` lines are read by `newsspider.extract.sitemaps`, pages by
+`newsspider.extract`, exactly as a crawl reads them.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
-import time
-import urllib.error
-import urllib.request
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
-from newsspider.errors import NewsspiderError
-from newsspider.extract.encoding import decode_html
 from newsspider.extract.labels import find_labelled
 from newsspider.extract.links import article_links, in_domains
 from newsspider.extract.metadata import strip_tracking
 from newsspider.extract.portal import parse_html
-from newsspider.extract.sitemaps import parse_feed, parse_sitemap
-from newsspider.settings import USER_AGENT
+from newsspider.extract.sitemaps import MAX_SITEMAP_BYTES, parse_feed, parse_sitemap, sitemap_body
+from newsspider.fetching import Fetcher, FetchError
+from newsspider.guard import ip_literal, resolve_host
 
-MAX_BYTES = 8 * 1024 * 1024
-MAX_SITEMAPS = 5  # sitemaps read by `discover`, indexes included
+if TYPE_CHECKING:
+    from newsspider.config import SiteConfig
+
+SAMPLE_SITEMAPS = 5  # sitemaps `discover` reads, indexes included: a sample, not a limit
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+UNZIP_REFUSED = f"broken gzip, or over {MAX_SITEMAP_BYTES} bytes once unzipped"
 _COMMENTS_FEED = re.compile(r"(?i)comments?\b")
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
-class FetchError(NewsspiderError):
-    """A page could not be fetched (network error, HTTP error or robots.txt)."""
+def discovery_site(url: str) -> SiteConfig:
+    """The definition `discover` fetches under before it knows the site: every default of a
+    site key, and the address guard's permission for the URL's host when it is not public
+    (the user named it; the definition written says so in `allow_addresses`)."""
+    from newsspider.config import SiteConfig
+
+    return SiteConfig(
+        name="discover",
+        kind="generic",
+        start_urls=(url,),
+        timezone="UTC",
+        allow_addresses=private_addresses(url),
+    )
 
 
-# ---- identity --------------------------------------------------------------------------------
-
-
-# ---- fetching --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    url: str  # after redirects
-    content_type: str
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        charset = re.search(r"charset=([\w.:-]+)", self.content_type)
-        return decode_html(self.body, charset.group(1) if charset else None)
-
-    @property
-    def unzipped(self) -> bytes:
-        """The body, gunzipped (at most MAX_BYTES) when it is gzip, as sitemap.xml.gz is."""
-        if self.body[:2] != _GZIP_MAGIC:
-            return self.body
-        try:
-            return zlib.decompressobj(wbits=31).decompress(self.body, MAX_BYTES)
-        except zlib.error:
-            return b""
-
-
-class Fetcher:
-    """GET with a user agent, a timeout, a delay between requests and robots.txt rules."""
-
-    def __init__(
-        self,
-        user_agent: str = USER_AGENT,
-        *,
-        timeout: float = 15.0,
-        delay: float = 0.5,
-        obey_robots: bool = True,
-    ):
-        self.user_agent = user_agent
-        self.timeout = timeout
-        self.delay = delay
-        self.obey_robots = obey_robots
-        self._robots: dict[str, RobotFileParser] = {}
-        self._last = 0.0
-
-    def get(self, url: str) -> Page:
-        if self.obey_robots and not self.robots_for(url).can_fetch(self.user_agent, url):
-            raise FetchError(f"{url}: disallowed by robots.txt")
-        return self._get(url)
-
-    def robots_for(self, url: str) -> RobotFileParser:
-        """The robots.txt rules of the URL's host (all allowed when it has none)."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            parser = RobotFileParser(origin + "/robots.txt")
-            try:
-                parser.parse(self._get(origin + "/robots.txt").text.splitlines())
-            except FetchError:
-                parser.parse([])
-            self._robots[origin] = parser
-        return self._robots[origin]
-
-    def _get(self, url: str) -> Page:
-        wait = self._last + self.delay - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read(MAX_BYTES + 1)
-                page = Page(response.geturl(), response.headers.get("Content-Type", ""), body)
-        except urllib.error.HTTPError as exc:
-            raise FetchError(f"{url}: HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise FetchError(f"{url}: {reason}") from None
-        finally:
-            self._last = time.monotonic()
-        if len(page.body) > MAX_BYTES:
-            raise FetchError(f"{url}: larger than {MAX_BYTES} bytes")
-        return page
+def private_addresses(url: str) -> tuple[str, ...]:
+    """`ADDRESS/32` (or `/128`) for each non-public address the URL's host resolves to."""
+    host = urlsplit(url).hostname or ""
+    literal = ip_literal(host)
+    addresses = (str(literal),) if literal is not None else resolve_host(host)
+    private = [a for a in addresses if not ipaddress.ip_address(a).is_global]
+    return tuple(str(ipaddress.ip_network(a)) for a in private)
 
 
 # ---- finding articles ------------------------------------------------------------------------
@@ -157,24 +90,30 @@ def feed_links(tree: Any, base_url: str) -> list[str]:
 def read_sitemaps(
     fetcher: Fetcher, urls: list[str], found: Found, domains: tuple[str, ...]
 ) -> None:
-    """Follow sitemaps (indexes included, up to MAX_SITEMAPS) and collect their page URLs.
+    """Follow sitemaps (indexes included, up to SAMPLE_SITEMAPS) and collect their page URLs.
 
     `found.sitemaps` gets the given URLs that could be read, the ones a definition lists.
+    As in the crawl, an index's sitemaps on other domains are not followed.
     """
     queue, read = [(url, url) for url in urls], 0
-    while queue and read < MAX_SITEMAPS:
+    while queue and read < SAMPLE_SITEMAPS:
         url, root = queue.pop(0)
         read += 1
         try:
-            sitemap = parse_sitemap(fetcher.get(url).unzipped)
+            body = sitemap_body(fetcher.get(url).body)
         except FetchError as exc:
             found.notes.append(f"sitemap not read: {exc}")
             continue
+        if body is None:
+            found.notes.append(f"sitemap not read: {url}: {UNZIP_REFUSED}")
+            continue
+        sitemap = parse_sitemap(body)
         if sitemap.links and root not in found.sitemaps:
             found.sitemaps.append(root)
         if sitemap.is_index:
             # News and post sitemaps first: they hold the articles.
-            children = sorted((link.url for link in sitemap.links), key=_sitemap_rank)
+            children = [link.url for link in sitemap.links if in_domains(link.url, domains)]
+            children.sort(key=_sitemap_rank)
             queue.extend((child, root) for child in children)
             continue
         if any(link.title for link in sitemap.links):
@@ -329,7 +268,7 @@ def discover(url: str, fetcher: Fetcher) -> SiteGuess:
     domains = (host.removeprefix("www."),)
     found = Found()
     found.add(article_links(tree, home.url, pattern=None, allowed_domains=domains), "home", domains)
-    sitemaps = fetcher.robots_for(home.url).site_maps() or []
+    sitemaps = fetcher.sitemaps_for(home.url)
     if not sitemaps:
         found.notes.append("robots.txt names no sitemap; tried /sitemap.xml")
     read_sitemaps(fetcher, sitemaps or [urljoin(home.url, "/sitemap.xml")], found, domains)

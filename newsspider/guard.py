@@ -1,12 +1,14 @@
 """Pure checks against a hostile web: where requests may go, which URLs are traps, bad text.
 
-No Scrapy and no I/O here, so every rule is testable on plain values; the
-middlewares in `newsspider.middlewares` apply them to requests and responses.
+No Scrapy and no I/O here (but `resolve_host`, the one name lookup), so every rule is
+testable on plain values; the middlewares in `newsspider.middlewares` apply them to
+requests and responses, `newsspider.fetching` to the pages `discover` fetches.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,6 +58,10 @@ class AddressPolicy:
             return True
         return not any(ip in network for network in self.deny)
 
+    def denied(self, addresses: Iterable[str]) -> list[str]:
+        """The addresses not permitted: a host may be reached only when this is empty."""
+        return [address for address in addresses if not self.permits(address)]
+
 
 def ip_literal(host: str) -> Address | None:
     """The address a URL host names directly (`127.0.0.1`, `[::1]`), else None."""
@@ -63,6 +69,15 @@ def ip_literal(host: str) -> Address | None:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return None
+
+
+def resolve_host(host: str) -> tuple[str, ...]:
+    """Every address a host name resolves to (empty when it resolves to none)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return ()
+    return tuple(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
 
 
 def url_limit_reason(url: str, max_url_length: int, max_query_params: int) -> str | None:

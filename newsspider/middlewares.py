@@ -15,7 +15,6 @@ request that failed for good under `newsspider/errors/<reason>` (see `failure_re
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from typing import Self
 from urllib.parse import urlsplit
@@ -54,6 +53,7 @@ from newsspider.guard import (
     AddressPolicy,
     backoff_delay,
     ip_literal,
+    resolve_host,
     retry_after_seconds,
     url_limit_reason,
 )
@@ -176,7 +176,7 @@ class AddressGuardMiddleware:
         addresses = await self.addresses_of(host)
         if not addresses:
             raise UnresolvedHost(f"{host} resolves to no address")
-        denied = [a for a in addresses if not self.policy.permits(a)]
+        denied = self.policy.denied(addresses)
         if denied:
             count(self.crawler, "skipped/blocked_address")
             logger.warning("blocked %s: %s resolves to %s", request.url, host, denied)
@@ -189,14 +189,6 @@ class AddressGuardMiddleware:
         if host not in self.resolved:
             self.resolved[host] = await run_in_thread(resolve_host, host)
         return self.resolved[host]
-
-
-def resolve_host(host: str) -> tuple[str, ...]:
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return ()
-    return tuple(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -64,11 +64,16 @@ def robots_max_age(cache_control: str | None, default: int = ROBOTS_MAX_AGE) -> 
     return int(match.group(1)) if match else default
 
 
+def robots_rules(robots_body: bytes) -> Protego:
+    """robots.txt read as the crawl reads it: Scrapy's default parser (Protego) on the body
+    decoded as Scrapy decodes it. `discover` asks the same object what may be fetched."""
+    return Protego.parse(robots_body.decode("utf-8-sig", errors="ignore"))
+
+
 def crawl_delay(robots_body: bytes, user_agent: str) -> float | None:
     """The `Crawl-delay` robots.txt sets for `user_agent` (its group, else `*`), if any."""
     try:
-        text = robots_body.decode("utf-8", errors="replace")
-        delay = Protego.parse(text).crawl_delay(user_agent)
+        delay = robots_rules(robots_body).crawl_delay(user_agent)
     except (ValueError, TypeError):
         return None
     return float(delay) if delay is not None and delay > 0 else None

@@ -27,8 +27,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from newsspider.browser import CONTEXT_NAME, RenderTimeoutError
 from newsspider.browser.guard import BrowserGuard
-from newsspider.guard import AddressPolicy
-from newsspider.middlewares import resolve_host
+from newsspider.guard import AddressPolicy, resolve_host
 
 _REDIRECT = "newsspider_redirect"
 # The spiders' callbacks whose pages are rendered, by `render` mode.

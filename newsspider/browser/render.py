@@ -15,9 +15,8 @@ from newsspider.browser import launch_options
 from newsspider.browser.guard import BrowserGuard
 from newsspider.browser.signs import rendering_adds, script_built
 from newsspider.config import SiteConfig
-from newsspider.discovery import FetchError, Page
-from newsspider.guard import DEFAULT_DENY_NETWORKS, AddressPolicy
-from newsspider.middlewares import resolve_host
+from newsspider.fetching import FetchError, Page
+from newsspider.guard import DEFAULT_DENY_NETWORKS, AddressPolicy, resolve_host
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Rendered:
 
 
 def rendered_page(site: SiteConfig, url: str, user_agent: str) -> Page:
-    """One page rendered, as `discovery.Fetcher.get` returns a fetched one (FetchError)."""
+    """One page rendered, as `fetching.Fetcher.get` returns a fetched one (FetchError)."""
     result = render_pages(site, [url], user_agent)[0]
     if result.html is None:
         raise FetchError(f"{url}: {result.error}")

@@ -11,33 +11,48 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from newsspider.config.checks import check_declared, check_types
+from newsspider.config.rules import at_least_one, key, required, toml_types
 from newsspider.errors import ConfigError
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "redis_url": (str,),
-    "key_prefix": (str,),
-    "lease_timeout": (int, float),
-    "ingest_batch": (int,),
-}
-
 
 # A killed worker's requests go back to the queue within this plus a third of it.
 DEFAULT_LEASE_SECONDS = 10.0
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _redis_url(url: str) -> str | None:
+    ok = urlparse(url).scheme in REDIS_SCHEMES
+    return None if ok else "must be a redis://, rediss:// or unix:// URL"
+
+
+def _key_prefix(prefix: str) -> str | None:
+    ok = re.fullmatch(r"[A-Za-z0-9_.:-]+", prefix)
+    return None if ok else "use letters, digits, '_', '-', '.', ':'"
 
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    """How workers, enqueue and ingest share one Redis.
+    """The `[cluster]` table: how workers, enqueue and ingest share one Redis
+    (docs/cluster.md's key table is generated from these declarations)."""
 
-    `lease_timeout`: seconds after which a request taken by a worker that stopped
-    renewing its lease (a killed worker) goes back to the queue; live workers renew
-    every third of it. `ingest_batch`: items per SQLite commit in `ingest`.
-    """
+    redis_url: str = key(
+        doc="the shared Redis: `redis://`, `rediss://` (TLS) or `unix://`", check=(_redis_url,)
+    )
+    key_prefix: str = key(
+        "newsspider",
+        doc="every Redis key starts with it, so several clusters can share one Redis",
+        check=(_key_prefix,),
+    )
+    lease_timeout: float = key(
+        DEFAULT_LEASE_SECONDS,
+        doc="seconds after which the requests a worker took go back to the queue when it"
+        " stopped renewing its lease (a killed worker); live workers renew every third of it",
+        check=(at_least_one,),
+    )
+    ingest_batch: int = key(100, doc="items per SQLite commit in `ingest`", check=(at_least_one,))
 
-    redis_url: str
-    key_prefix: str = "newsspider"
-    lease_timeout: float = DEFAULT_LEASE_SECONDS
-    ingest_batch: int = 100
+
+CLUSTER_TYPES = toml_types(ClusterOptions)
 
 
 def parse_cluster(where: str, table: Any) -> ClusterOptions | None:
@@ -46,32 +61,9 @@ def parse_cluster(where: str, table: Any) -> ClusterOptions | None:
         return None
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="cluster")
-    for key, value in table.items():
-        expected = _TYPES.get(key)
-        if expected is None:
-            raise ConfigError(
-                where, f"unknown key (known keys: {', '.join(_TYPES)})", key=f"cluster.{key}"
-            )
-        if not isinstance(value, expected) or isinstance(value, bool):
-            names = " or ".join(t.__name__ for t in expected)
-            raise ConfigError(
-                where, f"must be {names}, got {type(value).__name__}", key=f"cluster.{key}"
-            )
-    if "redis_url" not in table:
-        raise ConfigError(where, "is required", key="cluster.redis_url")
-    if urlparse(table["redis_url"]).scheme not in ("redis", "rediss", "unix"):
-        raise ConfigError(
-            where, "must be a redis://, rediss:// or unix:// URL", key="cluster.redis_url"
-        )
-    if not re.fullmatch(r"[A-Za-z0-9_.:-]+", table.get("key_prefix", "newsspider")):
-        raise ConfigError(
-            where, "use letters, digits, '_', '-', '.', ':'", key="cluster.key_prefix"
-        )
-    if table.get("lease_timeout", DEFAULT_LEASE_SECONDS) < 1 or table.get("ingest_batch", 100) < 1:
-        bad = (
-            "lease_timeout"
-            if table.get("lease_timeout", DEFAULT_LEASE_SECONDS) < 1
-            else "ingest_batch"
-        )
-        raise ConfigError(where, "must be at least 1", key=f"cluster.{bad}")
+    check_types(where, None, table, CLUSTER_TYPES, prefix="cluster.")
+    for name in required(ClusterOptions):
+        if name not in table:
+            raise ConfigError(where, "is required", key=f"cluster.{name}")
+    check_declared(where, None, table, ClusterOptions, prefix="cluster.")
     return ClusterOptions(**table)

@@ -64,22 +64,23 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _integer_in(text: str, low: int, high: int) -> int:
+    value = _integer(text)
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+    if value > high:
+        raise argparse.ArgumentTypeError(f"must be at most {high}, got {text.strip()}")
+    return value
+
+
 def positive_int(text: str) -> int:
     """A count for argparse: 1 to MAX_COUNT (SQLite's LIMIT holds 64-bit integers only)."""
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    if value > MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT}, got {text.strip()}")
-    return value
+    return _integer_in(text, 1, MAX_COUNT)
 
 
 def process_count(text: str) -> int:
     """A number of worker processes for argparse: 1 to MAX_PROCESSES."""
-    value = _integer(text)
-    if not 1 <= value <= MAX_PROCESSES:
-        raise argparse.ArgumentTypeError(f"must be 1-{MAX_PROCESSES}, got {text.strip()}")
-    return value
+    return _integer_in(text, 1, MAX_PROCESSES)
 
 
 def non_negative_float(text: str) -> float:

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import ipaddress
 import json
 import re
-import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newsspider.commands import EXIT_OK, http_url, seconds, timeout_seconds
+from newsspider.commands import (
+    EXIT_OK,
+    http_url,
+    load_selected_config,
+    seconds,
+    timeout_seconds,
+)
 
 if TYPE_CHECKING:
-    from newsspider.discovery import Fetcher, SiteGuess
+    from newsspider.config import SiteConfig
+    from newsspider.discovery import SiteGuess
+    from newsspider.fetching import Fetcher
 
 SAMPLE_URLS = 3
 
@@ -26,28 +32,37 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "discover",
         cmd_discover,
         "fetch a site's home page, robots.txt, sitemaps and feeds; print a TOML site definition",
-        options=(),
+        options=("config",),
     )
     command.add_argument("url", metavar="URL", type=http_url, help="the site's home page")
     command.add_argument(
-        "--delay", type=seconds, default=0.5, help="seconds between requests (default: 0.5)"
+        "--delay",
+        type=seconds,
+        help="seconds between requests (default: a site's download_delay, 0.25)",
     )
     command.add_argument(
-        "--timeout", type=timeout_seconds, default=15.0, help="seconds per request (default: 15)"
+        "--timeout",
+        type=timeout_seconds,
+        help="seconds per request (default: a site's timeout, 30)",
     )
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from newsspider.discovery import Fetcher, discover
+    """Fetch under the crawl's rules: a site's defaults, the config's user agent."""
+    from newsspider.discovery import discover, discovery_site
+    from newsspider.fetching import Fetcher
     from newsspider.settings import USER_AGENT
 
-    fetcher = Fetcher(USER_AGENT, timeout=args.timeout, delay=args.delay)
-    definition = render_definition(discover(args.url, fetcher))
-    print(definition + "".join(line + "\n" for line in _render_lines(args.url, fetcher)), end="")
+    user_agent = load_selected_config(args).user_agent or USER_AGENT
+    site = discovery_site(args.url)
+    fetcher = Fetcher(user_agent, site, timeout=args.timeout, delay=args.delay)
+    definition = render_definition(discover(args.url, fetcher), site)
+    lines = _render_lines(args.url, fetcher, site)
+    print(definition + "".join(line + "\n" for line in lines), end="")
     return EXIT_OK
 
 
-def render_definition(guess: SiteGuess) -> str:
+def render_definition(guess: SiteGuess, site: SiteConfig) -> str:
     """The guess as a `[sites.NAME]` table that `load_config` accepts, reasons as comments."""
     found = guess.found
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -68,7 +83,7 @@ def render_definition(guess: SiteGuess) -> str:
     else:
         lines.append('timezone = "UTC"  # TODO: the IANA zone of the newsroom (dates without one)')
     lines += _pattern_lines(guess)
-    lines += _address_lines(guess.url)
+    lines += _address_lines(guess.url, site)
     if found.sitemaps:
         origin = "robots.txt" if guess.robots_sitemaps else "the default /sitemap.xml"
         lines.append(f"sitemaps = {_toml(found.sitemaps)}  # from {origin}")
@@ -84,35 +99,29 @@ def render_definition(guess: SiteGuess) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render_lines(url: str, fetcher: Fetcher) -> list[str]:
+def _render_lines(url: str, fetcher: Fetcher, site: SiteConfig) -> list[str]:
     """`render = "browser"` when the home page's text appears only once a browser renders it."""
     if importlib.util.find_spec("playwright") is None:
         return []
     from newsspider.browser.render import render_advice
-    from newsspider.discovery import FetchError
-    from newsspider.settings import USER_AGENT
+    from newsspider.fetching import FetchError
 
     try:
         fetched = fetcher.get(url).text
     except FetchError:
         return []
-    allow = tuple(re.findall(r"\"([0-9a-f.:]+/\d+)\"", "".join(_address_lines(url))))
-    why = render_advice(url, fetched, USER_AGENT, allow)
+    why = render_advice(url, fetched, fetcher.user_agent, site.allow_addresses)
     return [f'render = "browser"  # {why} (docs/browser.md)'] if why else []
 
 
-def _address_lines(url: str) -> list[str]:
+def _address_lines(url: str, site: SiteConfig) -> list[str]:
     """A site on this machine or a private network needs the address guard's permission."""
+    if not site.allow_addresses:
+        return []
     host = urlsplit(url).hostname or ""
-    try:
-        address = ipaddress.ip_address(socket.gethostbyname(host))
-    except (OSError, ValueError):
-        return []
-    if address.is_global:
-        return []
     return [
-        f"allow_addresses = {_toml([f'{address}/32'])}  # {host} is not a public address:"
-        " the crawler refuses such addresses unless allowed"
+        f"allow_addresses = {_toml(list(site.allow_addresses))}  # {host} is not a public"
+        " address: the crawler refuses such addresses unless allowed"
     ]
 
 

@@ -11,7 +11,6 @@ import importlib.resources
 import logging
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,9 +21,8 @@ from newsspider.config.checks import (
     HEALTH_TYPES,
     SITE_TYPES,
     TOP_LEVEL,
+    as_seconds,
     check_declared,
-    check_durations,
-    check_networks,
     check_render,
     check_selector,
     check_types,
@@ -36,13 +34,12 @@ from newsspider.config.model import (
     ALARM_FEED_NAME,
     COMBINED_FEED_NAME,
     DEFAULT_CONFIG,
-    DEFAULT_RECHECK,
-    DEFAULT_RECHECK_SECONDS,
     FAMILY_KINDS,
     LOCAL_CONFIG,
     SELECTOR_FIELDS,
     SITE_KINDS,
     Config,
+    CrawlOptions,
     FeedFamily,
     FeedOptions,
     HealthOptions,
@@ -53,7 +50,6 @@ from newsspider.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 _WARNED: set[str] = set()  # deprecated keys already warned about in this process
-MAX_EXTRACT_PROCESSES = 256  # as `extract --jobs`
 
 __all__ = [
     "ALARM_FEED_NAME",
@@ -64,6 +60,7 @@ __all__ = [
     "SELECTOR_FIELDS",
     "SITE_KINDS",
     "Config",
+    "CrawlOptions",
     "FeedFamily",
     "FeedOptions",
     "HealthOptions",
@@ -136,34 +133,18 @@ def _parse_health(where: str, table: Any) -> HealthOptions:
     return HealthOptions(**table)
 
 
-@dataclass(frozen=True)
-class _CrawlDefaults:
-    """The `[crawl]` table: what applies to every site unless it says otherwise."""
-
-    allow_addresses: tuple[str, ...] = ()
-    extract_processes: int = 0
-    recheck: tuple[int, ...] = DEFAULT_RECHECK_SECONDS
-
-
-def _parse_crawl(where: str, table: Any) -> _CrawlDefaults:
+def _parse_crawl(where: str, table: Any) -> CrawlOptions:
     if not isinstance(table, dict):
         raise ConfigError(where, "must be a table", key="crawl")
     check_types(where, None, table, CRAWL_TYPES, prefix="crawl.")
-    processes = table.get("extract_processes", 0)
-    if processes < 0:
-        raise ConfigError(where, "must not be negative", key="crawl.extract_processes")
-    if processes > MAX_EXTRACT_PROCESSES:  # each is a process with its own parser and models
-        raise ConfigError(
-            where, f"must be at most {MAX_EXTRACT_PROCESSES}", key="crawl.extract_processes"
-        )
-    allowed = check_networks(where, None, "crawl.allow_addresses", table.get("allow_addresses", []))
-    recheck = check_durations(where, None, "crawl.recheck", table.get("recheck", DEFAULT_RECHECK))
-    return _CrawlDefaults(allowed, processes, recheck)
+    check_declared(where, None, table, CrawlOptions, prefix="crawl.")
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+    if "recheck" in table:
+        values["recheck"] = as_seconds(table["recheck"])
+    return CrawlOptions(**values)
 
 
-def _parse_site(
-    where: str, name: str, table: Any, crawl: _CrawlDefaults = _CrawlDefaults()
-) -> SiteConfig:
+def _parse_site(where: str, name: str, table: Any, crawl: CrawlOptions) -> SiteConfig:
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
         raise ConfigError(where, "site names use letters, digits, '_', '-' and '.'", site=name)
     if name in (COMBINED_FEED_NAME, ALARM_FEED_NAME):
@@ -181,14 +162,13 @@ def _parse_site(
     for field_name, selector in selectors.items():
         check_selector(where, name, field_name, selector)
     domains = table.get("allowed_domains") or [urlparse(u).hostname for u in table["start_urls"]]
-    site_allowed = check_networks(where, name, "allow_addresses", table.get("allow_addresses", []))
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
     values.update(
         allowed_domains=tuple(sorted({d for d in domains if d})),
-        allow_addresses=tuple(dict.fromkeys(crawl.allow_addresses + site_allowed)),
-        recheck=check_durations(where, name, "recheck", table["recheck"])
-        if "recheck" in table
-        else crawl.recheck,
+        allow_addresses=tuple(
+            dict.fromkeys(crawl.allow_addresses + tuple(table.get("allow_addresses", ())))
+        ),
+        recheck=as_seconds(table["recheck"]) if "recheck" in table else crawl.recheck,
     )
     return SiteConfig(name=name, **values)
 

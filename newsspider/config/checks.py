@@ -11,6 +11,7 @@ from lxml import etree
 from newsspider.config.durations import parse_duration
 from newsspider.config.model import (
     SELECTOR_FIELDS,
+    CrawlOptions,
     FeedFamily,
     FeedOptions,
     HealthOptions,
@@ -22,11 +23,7 @@ from newsspider.errors import ConfigError
 SITE_TYPES = toml_types(SiteConfig)  # from the declarations (newsspider.config.model)
 FEED_TYPES = toml_types(FeedOptions) | {"families": (dict,)}
 FAMILY_TYPES = toml_types(FeedFamily)
-CRAWL_TYPES: dict[str, tuple[type, ...]] = {
-    "allow_addresses": (list,),
-    "extract_processes": (int,),
-    "recheck": (list,),
-}
+CRAWL_TYPES = toml_types(CrawlOptions)
 HEALTH_TYPES = toml_types(HealthOptions)
 TOP_LEVEL = ("sites", "feeds", "user_agent", "crawl", "health", "cluster")
 # Site keys that no longer do anything: a config still holding one loads, with a warning
@@ -37,26 +34,9 @@ DEPRECATED_SITE_KEYS = {
 }
 
 
-def check_durations(where: str, site: str | None, key: str, values: list[Any]) -> tuple[int, ...]:
-    """A list of durations (`["1h", "1d"]`) as seconds, ascending and distinct."""
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(where, 'must be a list of durations such as "1h"', site=site, key=key)
-    try:
-        return tuple(sorted({parse_duration(v) for v in values}))
-    except ValueError as exc:
-        raise ConfigError(where, str(exc), site=site, key=key) from None
-
-
-def check_networks(where: str, site: str | None, key: str, values: list[Any]) -> tuple[str, ...]:
-    from newsspider.guard import parse_networks
-
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(where, "must be a list of strings", site=site, key=key)
-    try:
-        parse_networks(values)
-    except ValueError as exc:
-        raise ConfigError(where, str(exc), site=site, key=key) from None
-    return tuple(values)
+def as_seconds(durations: list[str]) -> tuple[int, ...]:
+    """Checked durations (`["1h", "1d"]`, see `rules.durations`) as seconds, ascending, distinct."""
+    return tuple(sorted({parse_duration(v) for v in durations}))
 
 
 def check_types(

@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 from newsspider.config.rules import (
     above_zero,
     at_least_one,
+    at_most,
     duration,
+    durations,
     http_url,
     http_urls,
     id_group,
     key,
+    networks,
     not_empty,
     not_negative,
     one_of,
@@ -127,6 +130,7 @@ class SiteConfig:
         doc="re-check a stored article for corrections this long after its publication (first"
         " seen when undated), each step once, with conditional GETs; `[]`: never. Default from"
         " `[crawl] recheck`; see docs/operations.md",
+        check=(durations,),
         shown="`[" + ", ".join(f'"{step}"' for step in DEFAULT_RECHECK) + "]`",
     )
     stop_after_known_pages: int = key(
@@ -139,6 +143,7 @@ class SiteConfig:
         (),
         doc='networks the address guard lets this site reach (e.g. `["127.0.0.1/32"]`); also'
         " global in `[crawl]`",
+        check=(networks,),
     )
     max_requests: int = key(2000, doc="requests per run", check=(at_least_one,))
     max_depth: int | None = key(
@@ -208,6 +213,30 @@ class SiteConfig:
     @property
     def display_title(self) -> str:
         return self.title or self.name
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """The `[crawl]` table: what applies to every site unless it says otherwise."""
+
+    allow_addresses: tuple[str, ...] = key(
+        (),
+        doc="networks the address guard lets every site reach, added to each site's own"
+        " `allow_addresses`",
+        check=(networks,),
+    )
+    extract_processes: int = key(
+        0,
+        doc="worker processes extracting articles off the crawling process (0: inline; at most"
+        " 256, as `extract --jobs`)",
+        check=(not_negative, at_most(256)),
+    )
+    recheck: tuple[int, ...] = key(  # seconds, ascending (the TOML holds durations)
+        DEFAULT_RECHECK_SECONDS,
+        doc="every site's default `recheck` (docs/operations.md)",
+        check=(durations,),
+        shown=SiteConfig.__dataclass_fields__["recheck"].metadata["shown"],
+    )
 
 
 @dataclass(frozen=True)

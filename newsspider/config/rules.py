@@ -1,8 +1,10 @@
-"""How a site key is declared: its type and default (the dataclass field), a check and a doc.
+"""How a config key is declared: its type and default (the dataclass field), a check and a doc.
 
 `key(default, doc=..., check=...)` is a dataclass field whose metadata holds the one-line
-doc (docs/sites.md's key table is generated from it, see `key_table`) and the checks:
-functions from the value to an error message, or None when the value is fine.
+doc (the key tables of docs/sites.md and docs/cluster.md are generated from it, see
+`key_table`) and the checks: functions from the value to an error message, or None when
+the value is fine. Every table is declared so: sites, `[crawl]`, `[feeds]` and its
+families, `[health]`, `[cluster]`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def key(
     check: tuple[Check, ...] = (),
     shown: str | None = None,
 ) -> Any:
-    """A site key: `shown` is how docs/sites.md states a default that is not a plain value."""
+    """A config key: `shown` is how the docs' key table states a default that is not a plain
+    value."""
     metadata = {"doc": doc, "check": check, "shown": shown}
     if isinstance(default, dict):
         return dataclasses.field(default_factory=dict, metadata=metadata)
@@ -105,6 +108,10 @@ def at_least_one(value: Any) -> str | None:
     return "must be at least 1" if value < 1 else None
 
 
+def at_most(limit: int) -> Check:
+    return lambda value: f"must be at most {limit}" if value > limit else None
+
+
 def not_negative(value: Any) -> str | None:
     return "must not be negative" if value < 0 else None
 
@@ -150,6 +157,29 @@ def time_zone(name: str) -> str | None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return f"unknown time zone {name!r} (use an IANA name such as 'Asia/Tehran')"
+    return None
+
+
+def networks(values: list[Any]) -> str | None:
+    """IP addresses or networks (CIDR) the address guard may let through."""
+    from newsspider.guard import parse_networks
+
+    if not all(isinstance(v, str) for v in values):
+        return "must be a list of strings"
+    try:
+        parse_networks(values)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def durations(values: list[Any]) -> str | None:
+    """A list of durations such as `["1h", "1d"]`."""
+    if not all(isinstance(v, str) for v in values):
+        return 'must be a list of durations such as "1h"'
+    for text in values:
+        if (problem := duration(text)) is not None:
+            return problem
     return None
 
 

@@ -14,19 +14,20 @@ id is its own `site:news_id`. Storing an article recomputes the stories it touch
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from newsspider.extract.similarity import (
     BANDS,
+    NUM_PERM,
     ROWS,
     SIMILARITY_THRESHOLD,
     Fingerprint,
     band_keys,
     fingerprint,
-    similarity,
+    fingerprint_matrix,
 )
 
 # A guard against pathological sites: at most this many articles sharing band keys with
@@ -35,6 +36,9 @@ MAX_STORY_CANDIDATES = 500
 # Within one site, templated articles (weather warnings, price reports) share much of
 # their text without being one story: a copy on the same site must be far closer.
 SAME_SITE_THRESHOLD = 0.8
+# Members compared with all earlier ones at once: bounds the comparison array to this many
+# times the members times NUM_PERM booleans.
+_ROWS_AT_ONCE = 32
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class _Member:
     site: str
     news_id: str
     published: str | None
-    print: Fingerprint | None
+    print: bytes | None  # the stored form of its fingerprint (`Fingerprint.to_bytes`)
 
     @property
     def key(self) -> str:
@@ -51,6 +55,41 @@ class _Member:
     @property
     def order(self) -> tuple[bool, str, str, str]:
         return (self.published is None, self.published or "", self.site, self.news_id)
+
+
+@dataclass(frozen=True)
+class _Prints:
+    """Members' fingerprints as the rows of one matrix: one member is scored against many
+    in a few array operations instead of one comparison per pair."""
+
+    matrix: np.ndarray  # one row of NUM_PERM values per member, zeros where it has none
+    present: np.ndarray  # whether each member has a fingerprint
+    sites: np.ndarray
+
+    @classmethod
+    def of(cls, members: Sequence[_Member]) -> _Prints:
+        return cls(
+            fingerprint_matrix([m.print for m in members]),
+            np.array([m.print is not None for m in members], dtype=bool),
+            np.array([m.site for m in members], dtype=object),
+        )
+
+    def part(self, start: int, end: int) -> _Prints:
+        return _Prints(self.matrix[start:end], self.present[start:end], self.sites[start:end])
+
+
+def _copy_scores(rows: _Prints, columns: _Prints) -> np.ndarray:
+    """For each pair, the similarity of the column member to the row member when they are
+    copies of one story: a shared LSH band (all ROWS values of some band agree) and the
+    threshold reached (higher on the same site); 0 for the others."""
+    equal = rows.matrix[:, None, :] == columns.matrix[None, :, :]
+    shape = (len(rows.matrix), len(columns.matrix))
+    shares_band = equal.reshape(*shape, BANDS, ROWS).all(axis=3).any(axis=2)
+    scores = np.count_nonzero(equal, axis=2) / NUM_PERM
+    same_site = rows.sites[:, None] == columns.sites[None, :]
+    needed = np.where(same_site, SAME_SITE_THRESHOLD, SIMILARITY_THRESHOLD)
+    present = rows.present[:, None] & columns.present[None, :]
+    return np.where(present & shares_band & (scores >= needed), scores, 0.0)
 
 
 def assign_story(
@@ -72,7 +111,7 @@ def assign_story(
         ).fetchone()
         touched.update([row[0]] if row and row[0] else [])
         _forget(conn, site, news_id)
-    this = _Member(site, news_id, published, signature)
+    this = _Member(site, news_id, published, signature.to_bytes() if signature else None)
     if signature is not None:
         keys = band_keys(signature)
         touched.update(_copies_stories(conn, this, keys))
@@ -82,7 +121,7 @@ def assign_story(
         )
         conn.execute(
             "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
-            (site, news_id, signature.to_bytes()),
+            (site, news_id, this.print),
         )
     members = [m for m in _members(conn, touched) if m.key != this.key] + [this]
     stories = _stories(members)
@@ -105,11 +144,12 @@ def _copies_stories(conn: sqlite3.Connection, this: _Member, keys: list[str]) ->
         "JOIN articles AS a USING (site, news_id)",
         keys,
     ).fetchall()
-    return {
-        story
-        for site, news_id, published, blob, story in candidates
-        if story and _copy_score(this, _Member(site, news_id, published, _print(blob))) > 0
-    }
+    if not candidates:
+        return set()
+    scores = _copy_scores(
+        _Prints.of([this]), _Prints.of([_Member(*row[:4]) for row in candidates])
+    )[0]
+    return {row[4] for row, score in zip(candidates, scores, strict=True) if row[4] and score > 0}
 
 
 def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[_Member]:
@@ -122,43 +162,25 @@ def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[_Member]:
         f"WHERE a.story_id IN ({','.join('?' * len(wanted))})",
         wanted,
     ).fetchall()
-    return [
-        _Member(site, news_id, published, _print(blob)) for site, news_id, published, blob in rows
-    ]
+    return [_Member(*row) for row in rows]
 
 
 def _stories(members: list[_Member]) -> dict[str, str]:
-    """Each member's story: that of its closest earlier copy, else its own key."""
+    """Each member's story: that of its closest earlier copy (ties: the earliest), else its
+    own key."""
+    ordered = sorted(members, key=lambda m: m.order)
+    prints = _Prints.of(ordered)
     story: dict[str, str] = {}
-    earlier: list[_Member] = []
-    for member in sorted(members, key=lambda m: m.order):
-        best, best_score = None, 0.0
-        for other in earlier:
-            score = _copy_score(member, other)
-            if score > best_score:
-                best, best_score = other, score
-        story[member.key] = story[best.key] if best is not None else member.key
-        earlier.append(member)
+    for start in range(0, len(ordered), _ROWS_AT_ONCE):
+        end = min(start + _ROWS_AT_ONCE, len(ordered))
+        scores = _copy_scores(prints.part(start, end), prints.part(0, end))
+        for index in range(start, end):
+            earlier = scores[index - start, :index]
+            closest = int(np.argmax(earlier)) if index else 0  # the first of equal: earliest
+            member = ordered[index]
+            copied = index > 0 and earlier[closest] > 0
+            story[member.key] = story[ordered[closest].key] if copied else member.key
     return story
-
-
-def _copy_score(a: _Member, b: _Member) -> float:
-    """Their similarity when `a` and `b` are copies of one story, else 0."""
-    if a.print is None or b.print is None or not _share_band(a.print, b.print):
-        return 0.0
-    score = similarity(a.print, b.print)
-    needed = SAME_SITE_THRESHOLD if a.site == b.site else SIMILARITY_THRESHOLD
-    return score if score >= needed else 0.0
-
-
-def _share_band(a: Fingerprint, b: Fingerprint) -> bool:
-    """Whether the two share an LSH band key (all ROWS values of some band agree)."""
-    equal = (a.hashvalues == b.hashvalues).reshape(BANDS, ROWS)
-    return bool(np.any(np.all(equal, axis=1)))
-
-
-def _print(blob: bytes | None) -> Fingerprint | None:
-    return Fingerprint.from_bytes(blob) if blob is not None else None
 
 
 def _forget(conn: sqlite3.Connection, site: str, news_id: str) -> None:

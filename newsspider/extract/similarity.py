@@ -60,9 +60,7 @@ class Fingerprint:
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
         """Inverse of `to_bytes`; ValueError for another version or a truncated value."""
-        if len(data) != 1 + 4 * NUM_PERM or data[0] != FORMAT_VERSION:
-            raise ValueError(f"not a version-{FORMAT_VERSION} fingerprint of {NUM_PERM} values")
-        return cls(np.frombuffer(data, dtype="<u4", offset=1))
+        return cls(np.frombuffer(_values_bytes(data), dtype="<u4"))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Fingerprint):
@@ -71,6 +69,22 @@ class Fingerprint:
 
     def __hash__(self) -> int:
         return hash(self.hashvalues.tobytes())
+
+
+def _values_bytes(data: bytes) -> bytes:
+    """The values of a stored fingerprint; ValueError for another version or a truncated value."""
+    if len(data) != 1 + 4 * NUM_PERM or data[0] != FORMAT_VERSION:
+        raise ValueError(f"not a version-{FORMAT_VERSION} fingerprint of {NUM_PERM} values")
+    return data[1:]
+
+
+_NO_VALUES = bytes(4 * NUM_PERM)
+
+
+def fingerprint_matrix(stored: list[bytes | None]) -> np.ndarray:
+    """Stored fingerprints (`to_bytes`) as the rows of one matrix, zeros for a missing one."""
+    joined = b"".join(_NO_VALUES if data is None else _values_bytes(data) for data in stored)
+    return np.frombuffer(joined, dtype="<u4").reshape(len(stored), NUM_PERM)
 
 
 def words(text: str) -> list[str]:

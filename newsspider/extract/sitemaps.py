@@ -2,14 +2,20 @@
 
 Both are XML from the open web: the parser resolves no entities, loads no DTD
 and touches no network, so a "billion laughs" or an XXE document yields nothing
-rather than exploding or reading local files.
+rather than exploding or reading local files. A gzipped sitemap is unzipped up to
+`MAX_SITEMAP_BYTES` and refused past it. The crawl (`spiders/generic.py`) and
+`discover` (`discovery.py`) both read sitemaps, feeds and robots.txt's `Sitemap:`
+lines through these functions, so they obey the same rules.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 from lxml import etree
@@ -18,6 +24,8 @@ _SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
 )
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+_GZIP_MAGIC = b"\x1f\x8b"
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # a sitemap's size once unzipped (the protocol's cap)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,38 @@ class Link:
 class Sitemap:
     is_index: bool
     links: list[Link]
+
+
+def sitemaps_in_robots(body: bytes, base_url: str) -> Iterator[str]:
+    """The `Sitemap:` URLs of a robots.txt, absolute (as Scrapy's `sitemap_urls_from_robots`)."""
+    for line in body.splitlines():
+        if line.lstrip()[:8].lower() == b"sitemap:":
+            try:
+                url = line.partition(b":")[2].strip().decode()
+            except UnicodeDecodeError:
+                continue
+            yield urljoin(base_url, url)
+
+
+def sitemap_body(body: bytes) -> bytes | None:
+    """The sitemap's XML: gunzipped when gzip; None when unzipped it passes MAX_SITEMAP_BYTES
+    (a compression bomb) or is not gzip after all."""
+    if body[:2] != _GZIP_MAGIC:
+        return body
+    parts, size, rest = [], 0, body
+    try:
+        while rest[:2] == _GZIP_MAGIC:  # a gzip file may hold several members, one after another
+            member = zlib.decompressobj(wbits=31)
+            parts.append(member.decompress(rest, MAX_SITEMAP_BYTES + 1 - size))
+            size += len(parts[-1])
+            if size > MAX_SITEMAP_BYTES:
+                return None
+            if not member.eof:  # truncated: keep what was read, as a browser would
+                break
+            rest = member.unused_data
+    except zlib.error:
+        return None
+    return b"".join(parts)
 
 
 def parse_sitemap(body: bytes) -> Sitemap:

@@ -16,18 +16,21 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newsspider.discovery import feed_links
 from newsspider.extract.links import in_domains
 from newsspider.extract.metadata import strip_tracking
 from newsspider.extract.portal import parse_html
-from newsspider.extract.sitemaps import Link, parse_feed, parse_sitemap
+from newsspider.extract.sitemaps import (
+    Link,
+    parse_feed,
+    parse_sitemap,
+    sitemap_body,
+    sitemaps_in_robots,
+)
 from newsspider.items import Article
 from newsspider.spiders.base import SiteSpider
 
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 MAX_SITEMAPS = 50
 # Without an article_url_pattern, a sitemap page is an article when its path carries a
 # number or a long slug (as listing links must; see extract.links), so /about/ is not.
@@ -65,7 +68,7 @@ class GenericSpider(SiteSpider):
                 yield Request(url, callback=self.parse_feed, errback=self.count_error)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+        for url in sitemaps_in_robots(response.body, response.url):
             yield self.sitemap_request(url)
 
     def sitemap_request(self, url: str) -> Request:
@@ -74,7 +77,7 @@ class GenericSpider(SiteSpider):
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if self.not_modified(response, "sitemap"):
             return
-        body = self._sitemap_body(response)
+        body = sitemap_body(response.body)
         if body is None:
             self.count("skipped/sitemap_unreadable")
             return
@@ -132,15 +135,6 @@ class GenericSpider(SiteSpider):
         if pattern is not None:
             return bool(pattern.search(url))
         return not sitemap or bool(_ARTICLE_PATH.search(urlparse(url).path))
-
-    def _sitemap_body(self, response: Response) -> bytes | None:
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                return gunzip(body, max_size=MAX_SITEMAP_BYTES)
-            except (OSError, ValueError):
-                return None
-        return body
 
     def ignore_error(self, failure: Any) -> None:
         """robots.txt is optional: a failure to fetch it is no error of the site."""

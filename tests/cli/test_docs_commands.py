@@ -32,7 +32,6 @@ PLACEHOLDERS = {
     "/var/www/feeds": "www-feeds",
     "mfa_en": "demo_alpha",
     "[--site NAME]": "--site demo_alpha",
-    "[--jobs N]": "--jobs 2",
     "demo --serve": "demo --serve --port 0",  # the fixed 8765 may be taken by another run
 }
 

@@ -18,6 +18,7 @@ from newsspider.demo import DemoServer
 from tests.cluster.conftest import RedisProcess, free_port
 from tests.cluster.test_cluster_run import (
     PER_SECTION,
+    SECTIONS,
     _article_requests,
     _cli,
     _config,
@@ -46,28 +47,60 @@ def _clean_exit(process: subprocess.Popen[str], timeout: float = 120) -> str:
 
 def _crawl_with_outage(
     tmp_path: Path, demo: DemoServer, server: RedisProcess, outage_s: float, *, graceful: bool
-) -> tuple[Path, Path]:
-    """enqueue, one worker and ingest; Redis goes away once 30 articles were fetched."""
+) -> tuple[Path, Path, int]:
+    """enqueue, one worker and ingest; Redis goes away mid-crawl (see `_stop_mid_crawl`).
+
+    Returns the config, the database and how many requests were queued at the outage.
+    """
     config, db = _config(tmp_path, demo, server, "fault", delay=0.04), tmp_path / "news.db"
     demo.clear_requests()
     _enqueue(config, db)
     worker = _start(config, db, "worker", "--exit-when-idle", "--concurrency", "4")
     ingest = _start(config, db, "ingest", "--exit-when-idle", "--out", str(tmp_path / "feeds"))
-    deadline = time.monotonic() + 60
-    while len(_article_requests(demo)) < 30 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    server.shut_down() if graceful else server.stop()
+    queued = _stop_mid_crawl(demo, server, graceful=graceful)
     time.sleep(outage_s)
     server.start()
     _clean_exit(worker)
     _clean_exit(ingest)
-    return config, db
+    return config, db, queued
+
+
+def _stop_mid_crawl(demo: DemoServer, server: RedisProcess, *, graceful: bool) -> int:
+    """Stop Redis once 30 articles were fetched and requests wait in a site's queue.
+
+    A worker holds up to `--concurrency` requests per site under lease, in its own memory;
+    it finishes them after the outage and queues their links in the Redis that is back.
+    A listing page among them carries its site's crawl on to the last page, so a site
+    whose queue is empty at the outage loses nothing (all leased: common on a loaded
+    machine). The queues are read with writes paused (CLIENT PAUSE WRITE), so what they
+    hold is exactly what the outage takes; queued requests always include the site's next
+    listing page (FIFO: it is queued after its page's articles), and with it the rest of
+    the site. Returns how many requests were queued.
+    """
+    client = redis.Redis(port=server.port)
+    queues = [f"fault:demo_{section}:requests" for section in SECTIONS]
+    deadline = time.monotonic() + 60
+    while len(_article_requests(demo)) < 30:
+        assert time.monotonic() < deadline, "the crawl never reached 30 articles"
+        time.sleep(0.05)
+    while True:
+        client.client_pause(10_000, all=False)  # writes wait; reads, and the state, stay
+        queued = sum(client.llen(key) for key in queues)
+        if queued:
+            break
+        client.client_unpause()
+        assert time.monotonic() < deadline, "no request was ever queued, all were leased"
+        time.sleep(0.02)
+    assert len(_article_requests(demo)) < EXPECTED, "the crawl was over before the outage"
+    client.close()
+    server.shut_down() if graceful else server.stop()
+    return queued
 
 
 def test_a_restart_with_persistence_loses_nothing(tmp_path, demo):
     server = RedisProcess(data_dir=tmp_path).start()
     try:
-        _, db = _crawl_with_outage(tmp_path, demo, server, 3, graceful=True)
+        _, db, _ = _crawl_with_outage(tmp_path, demo, server, 3, graceful=True)
     finally:
         server.stop()
     stored = _stored(db)
@@ -78,7 +111,7 @@ def test_an_outage_longer_than_the_lease_loses_nothing(tmp_path, demo):
     # lease_timeout is 3 s in _config: the ingest lock and every lease expire meanwhile.
     server = RedisProcess(data_dir=tmp_path).start()
     try:
-        _, db = _crawl_with_outage(tmp_path, demo, server, 6, graceful=True)
+        _, db, _ = _crawl_with_outage(tmp_path, demo, server, 6, graceful=True)
     finally:
         server.stop()
     stored = _stored(db)
@@ -88,8 +121,9 @@ def test_an_outage_longer_than_the_lease_loses_nothing(tmp_path, demo):
 def test_without_persistence_the_next_round_fetches_only_what_is_missing(tmp_path, demo):
     server = RedisProcess().start()
     try:
-        config, db = _crawl_with_outage(tmp_path, demo, server, 1, graceful=False)
+        config, db, queued = _crawl_with_outage(tmp_path, demo, server, 1, graceful=False)
         before = set(_stored(db))
+        assert queued > 0  # what the outage took: requests no worker held
         assert 0 < len(before) < EXPECTED  # the queue was lost with Redis
         out = tmp_path / "feeds"
         _clean_exit(_start(config, db, "ingest", "--exit-when-idle", "--out", str(out)))

@@ -5,15 +5,19 @@ import time
 import pytest
 
 from newsspider.cli import main
-from newsspider.config import load_config
+from newsspider.config import SiteConfig, load_config
 from newsspider.discovery import (
-    Fetcher,
+    UNZIP_REFUSED,
+    discovery_site,
     guess_article_pattern,
     guess_id_pattern,
     url_shape,
     zone_for_language,
 )
+from newsspider.extract.sitemaps import MAX_SITEMAP_BYTES, sitemap_body
+from newsspider.fetching import Fetcher
 from tests.support.fixture_site import FixtureSite
+from tests.support.hostile_server import HostileServer, MiB, Reply, gzip_bomb, html, redirect, xml
 
 PORTAL_HOME = """<html lang="fa-IR"><head><title>Portal</title></head><body>
 <a href="/fa/news/253326/some-long-news-title-here">Minister meets the visiting delegation today</a>
@@ -86,7 +90,7 @@ def test_an_unreachable_site_is_a_one_line_error(capsys):
 
 def test_fetcher_identifies_itself_reads_robots_first_and_waits():
     with FixtureSite() as site:
-        fetcher = Fetcher("test-agent/1.0", delay=0.2)
+        fetcher = Fetcher("test-agent/1.0", discovery_site(site.url("/")), delay=0.2)
         started = time.monotonic()
         fetcher.get(site.url("/"))
         fetcher.get(site.url("/feed/"))
@@ -137,3 +141,43 @@ def test_portal_ids_in_the_query_string_give_a_pattern_and_an_id_pattern():
 )
 def test_time_zone_only_when_the_language_tag_names_one(tag, zone):
     assert zone_for_language(tag) == zone
+
+
+def test_discover_fetches_under_the_crawls_rules(capsys):
+    """robots.txt Disallow, the address guard (redirects too) and the crawl's size limits:
+    the hostile server's witness on 127.0.0.2 must see no request."""
+    bomb = gzip_bomb(MAX_SITEMAP_BYTES + MiB)
+    assert sitemap_body(bomb) is None  # what the crawl's generic spider refuses
+    with HostileServer() as server:
+        base, witness = server.base_url, server.witness_url
+        robots = (
+            "User-agent: *\nDisallow: /feed/\n"
+            f"Sitemap: {base}/bomb.xml.gz\nSitemap: {base}/huge.xml\n"
+            f"Sitemap: {witness}/sitemap.xml\nSitemap: {base}/moved.xml\n"
+        )
+        home = (
+            '<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
+            "</head><body><a href='/news/253326/a-long-title'>Minister meets the envoy today</a>"
+            "</body></html>"
+        )
+        huge = b"<urlset>" + b" " * (SiteConfig.max_page_bytes + 1) + b"</urlset>"
+        server.routes.update(
+            {
+                "/": lambda sv, n: html(home),
+                "/robots.txt": lambda sv, n: Reply(body=robots.encode()),
+                "/bomb.xml.gz": lambda sv, n: xml(bomb, "application/x-gzip"),
+                "/huge.xml": lambda sv, n: xml(huge),
+                "/moved.xml": lambda sv, n: redirect(f"{witness}/sitemap.xml"),
+            }
+        )
+        assert main(["discover", base + "/", "--delay", "0"]) == 0
+        hits = {path for _, path in server.requests}
+    text = capsys.readouterr().out
+    assert "/feed/" not in hits
+    assert f"# note: feed not read: {base}/feed/: disallowed by robots.txt" in text
+    assert f"# note: sitemap not read: {base}/bomb.xml.gz: {UNZIP_REFUSED}" in text
+    assert f"{base}/huge.xml: larger than {8 * MiB} bytes (max_page_bytes)" in text
+    assert f"sitemap not read: {witness}/sitemap.xml: blocked address" in text
+    assert text.count(f"{witness}/sitemap.xml: blocked address (127.0.0.2 -> 127.0.0.2)") == 2
+    assert server.witness_hits() == 0
+    assert "# no sitemap found" in text

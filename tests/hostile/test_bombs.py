@@ -8,8 +8,7 @@ import time
 import pytest
 from scrapy.utils.gz import gunzip
 
-from newsspider.extract.sitemaps import parse_feed, parse_sitemap
-from newsspider.spiders.generic import MAX_SITEMAP_BYTES
+from newsspider.extract.sitemaps import MAX_SITEMAP_BYTES, parse_feed, parse_sitemap, sitemap_body
 from tests.hostile.scenarios import LAUGHS
 from tests.support.hostile_server import MiB, gzip_bomb
 
@@ -63,3 +62,12 @@ def test_gzip_sitemap_is_capped_on_its_decompressed_size():
     with pytest.raises(ValueError):
         gunzip(bomb, max_size=MAX_SITEMAP_BYTES)
     assert gunzip(gzip.compress(b"<urlset/>"), max_size=MAX_SITEMAP_BYTES) == b"<urlset/>"
+    # What the crawl and `discover` call: the same cap, refused without raising.
+    assert sitemap_body(bomb) is None
+    assert sitemap_body(gzip.compress(b"<urlset/>")) == b"<urlset/>"
+    assert sitemap_body(b"<urlset/>") == b"<urlset/>"
+    assert sitemap_body(gzip_bomb(MAX_SITEMAP_BYTES)) is not None  # at the cap: read
+    # Several gzip members (as `cat a.gz b.gz` makes) are read whole, and capped together.
+    two = gzip.compress(b"<urlset>") + gzip.compress(b"</urlset>")
+    assert sitemap_body(two) == gunzip(two) == b"<urlset></urlset>"
+    assert sitemap_body(gzip_bomb(MAX_SITEMAP_BYTES // 2 + MiB) * 2) is None

@@ -58,10 +58,13 @@ def test_a_page_that_keeps_failing_is_tried_a_bounded_number_of_times(crawl):
 
 
 def test_traps_are_cut_short(crawl):
-    outcome, server = crawl
+    _, server = crawl
     pages = [p for (_, p) in server.requests if p.startswith("/s/endless_pages/page/")]
     assert len(pages) == 2  # max_pages 3: the start page and two more
-    assert outcome.sites["queries"].run["requests"] <= 41  # max_requests 40 (+ the start page)
+    # max_requests 40 admits 40 addresses; a retry of one (a slow answer on a loaded machine)
+    # is the same request again, and robots.txt is outside the budget.
+    queries = [p for (_, p) in server.requests if p.startswith("/s/queries/")]
+    assert 0 < len(queries) <= 40
     loop = [p for (_, p) in server.requests if p.startswith("/s/redirect_loop/loop/")]
     assert len(loop) <= 20
 
