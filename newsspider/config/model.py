@@ -43,6 +43,8 @@ ALARM_FEED_NAME = "alarms"
 # Re-checks of a stored article for corrections, after its publication (newsspider/recheck.py).
 DEFAULT_RECHECK = ("1h", "6h", "1d", "3d")
 DEFAULT_RECHECK_SECONDS = (3600, 6 * 3600, 86400, 3 * 86400)
+A_DAY = 86400  # the longest delay or timeout a site may set: more is a typo, and never ends
+MAX_RETRIES = 100
 SELECTOR_FIELDS = (
     "title",
     "body",
@@ -112,10 +114,12 @@ class SiteConfig:
     )
     obey_robots: bool = key(True, doc="obey the site's robots.txt")
     download_delay: float = key(
-        0.25, doc="seconds between requests to the site", check=(not_negative,)
+        0.25, doc="seconds between requests to the site", check=(not_negative, at_most(A_DAY))
     )
     concurrency: int = key(4, doc="parallel requests to the site", check=(at_least_one,))
-    timeout: float = key(30.0, doc="seconds per request", check=(not_negative, above_zero))
+    timeout: float = key(
+        30.0, doc="seconds per request", check=(not_negative, above_zero, at_most(A_DAY))
+    )
     dayfirst: bool = key(False, doc="read `05/06/2025` as 5 June")
     schedule: str | None = key(
         None,
@@ -163,10 +167,14 @@ class SiteConfig:
         12, doc="URLs with more query parameters are not followed", check=(not_negative,)
     )
     retries: int = key(
-        2, doc="retries of a failed request (5xx, 429, resets), with backoff", check=(not_negative,)
+        2,
+        doc="retries of a failed request (5xx, 429, resets), with backoff",
+        check=(not_negative, at_most(MAX_RETRIES)),
     )
     max_retry_delay: float = key(
-        60.0, doc="longest `Retry-After` honoured, in seconds", check=(not_negative,)
+        60.0,
+        doc="longest `Retry-After` honoured, in seconds",
+        check=(not_negative, at_most(A_DAY)),
     )
     # Rendering in headless Chromium (docs/browser.md).
     render: str = key(
@@ -189,12 +197,12 @@ class SiteConfig:
         30.0,
         doc="seconds to load a rendered page, and to find `wait_for`; over it: one"
         " `render_timeout` error",
-        check=(above_zero,),
+        check=(above_zero, at_most(A_DAY)),
     )
     idle_timeout: float = key(
         5.0,
         doc="at most this many seconds waiting for network idle; then the page is taken as it is",
-        check=(not_negative,),
+        check=(not_negative, at_most(A_DAY)),
     )
     max_open_pages: int = key(
         4, doc="browser pages (tabs) open at once for the site", check=(at_least_one,)

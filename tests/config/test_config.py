@@ -68,6 +68,10 @@ def _site(**overrides):
         ({"recheck": ["1h", "soon"]}, "recheck", "not a duration"),
         ({"recheck": [1]}, "recheck", "list of durations"),
         ({"timeout": 0}, "timeout", "must be above 0"),
+        ({"download_delay": 1e300}, "download_delay", "must be at most 86400"),
+        ({"timeout": 90000}, "timeout", "must be at most 86400"),
+        ({"max_retry_delay": 1e10}, "max_retry_delay", "must be at most 86400"),
+        ({"retries": 2**63 - 1}, "retries", "must be at most 100"),
     ],
 )
 def test_bad_site_definition_names_file_site_and_key(overrides, key, message):
