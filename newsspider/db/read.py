@@ -138,7 +138,8 @@ def search(
     try:
         query = parse_query(text)
     except BadQueryError as exc:
-        raise QueryError(f"search {text!r}: {exc}") from None
+        shown = text if len(text) <= 80 else f"{text[:77]}..."  # the error stays one short line
+        raise QueryError(f"search {shown!r}: {exc}") from None
     clauses, params = filters.where()
     columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
     sql = (

@@ -133,6 +133,8 @@ def test_search_formats_agree(db):
 def test_bad_query_and_bad_date_exit_2(db):
     done = cli("search", "!!!", "--db", str(db))
     assert done.returncode == 2 and "no words" in done.stderr
+    done = cli("search", "word " * 20_000, "--db", str(db))  # the error quotes only its start
+    assert done.returncode == 2 and "longer than" in done.stderr and len(done.stderr) < 300
     done = cli("articles", "--since", "yesterday", "--db", str(db))
     assert done.returncode == 2 and "not a date" in done.stderr
 
