@@ -14,27 +14,11 @@ from pathlib import Path
 from tests.ops.conftest import ROOT, cli, rows, write_config
 
 
-def test_sigint_mid_crawl_exits_130_with_a_clean_message(demo, tmp_path):
-    config = write_config(demo, tmp_path / "sites.toml", download_delay=0.3, concurrency=1)
-    db = tmp_path / "news.db"
-    command = [sys.executable, "-m", "newsspider.cli", "crawl", "--config", str(config),
-               "--db", str(db)]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(demo.requests) < 6:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate(timeout=60)
-    text = stderr.decode()
-    assert child.returncode == 130, text
-    assert "newsspider: interrupted" in text
-    assert "Traceback" not in text
-    assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
-
-
-def _crawl_then_signal(demo, tmp_path, sig: int) -> tuple[subprocess.Popen[bytes], str, Path]:
-    config = write_config(demo, tmp_path / "sites.toml", download_delay=1.0, concurrency=1)
+def _crawl_then_signal(
+    demo, tmp_path, sig: int, delay: float = 1.0
+) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """A crawl of the demo, sent `sig` once it made six requests."""
+    config = write_config(demo, tmp_path / "sites.toml", download_delay=delay, concurrency=1)
     db = tmp_path / "news.db"
     command = [sys.executable, "-m", "newsspider.cli", "crawl", "--config", str(config),
                "--db", str(db)]  # fmt: skip
@@ -46,6 +30,14 @@ def _crawl_then_signal(demo, tmp_path, sig: int) -> tuple[subprocess.Popen[bytes
     child.send_signal(sig)
     _, stderr = child.communicate(timeout=60)
     return child, stderr.decode(), db
+
+
+def test_sigint_mid_crawl_exits_130_with_a_clean_message(demo, tmp_path):
+    child, text, db = _crawl_then_signal(demo, tmp_path, signal.SIGINT, delay=0.3)
+    assert child.returncode == 130, text
+    assert "newsspider: interrupted" in text
+    assert "Traceback" not in text
+    assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
 
 
 def test_interrupted_runs_say_so_drop_queued_requests_and_keep_sites_healthy(demo, tmp_path):
