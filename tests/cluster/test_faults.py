@@ -97,21 +97,17 @@ def _stop_mid_crawl(demo: DemoServer, server: RedisProcess, *, graceful: bool) -
     return queued
 
 
-def test_a_restart_with_persistence_loses_nothing(tmp_path, demo):
+@pytest.mark.parametrize(
+    "outage_s",
+    # 3 s: a restart; 6 s: longer than lease_timeout (3 s in _config), so the ingest lock and
+    # every lease expire meanwhile.
+    [3, 6],
+    ids=["restart", "outage_longer_than_the_lease"],
+)
+def test_with_persistence_a_restart_or_outage_loses_nothing(tmp_path, demo, outage_s):
     server = RedisProcess(data_dir=tmp_path).start()
     try:
-        _, db, _ = _crawl_with_outage(tmp_path, demo, server, 3, graceful=True)
-    finally:
-        server.stop()
-    stored = _stored(db)
-    assert len(stored) == len(set(stored)) == EXPECTED
-
-
-def test_an_outage_longer_than_the_lease_loses_nothing(tmp_path, demo):
-    # lease_timeout is 3 s in _config: the ingest lock and every lease expire meanwhile.
-    server = RedisProcess(data_dir=tmp_path).start()
-    try:
-        _, db, _ = _crawl_with_outage(tmp_path, demo, server, 6, graceful=True)
+        _, db, _ = _crawl_with_outage(tmp_path, demo, server, outage_s, graceful=True)
     finally:
         server.stop()
     stored = _stored(db)
