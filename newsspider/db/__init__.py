@@ -154,8 +154,14 @@ class Database:
             )
         if version == SCHEMA_VERSION and is_complete(self.conn):
             return
+        fingerprints = self.db.table("article_fingerprints")
+        orphans = fingerprints.exists() and "parent_site" not in fingerprints.columns_dict
         with self.transaction():
             create_schema(self.db)
+            if orphans:  # schema 4 -> 5: stories' parents were not stored
+                from newsspider.db.stories import backfill_parents
+
+                backfill_parents(self.conn)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # Articles ---------------------------------------------------------------

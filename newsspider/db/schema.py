@@ -5,7 +5,9 @@ indexes, `article_labels`, failure reasons in `crawl_runs`; 3 incremental counts
 `crawl_runs` (`not_modified`, `article_links`) and the views for common questions; 4
 `articles.published_local` (the publication time with the page's own offset, issue 15) and
 the steady state (issue 13): re-check state of articles (`last_checked`, `checks`), requests
-by purpose in `crawl_runs`, and the `listing_state` and `robots_cache` tables.
+by purpose in `crawl_runs`, and the `listing_state` and `robots_cache` tables; 5 each
+fingerprinted article's parent in its story (`article_fingerprints.parent_*`, see
+`newsspider.db.stories`).
 `create_schema` is idempotent and brings an older database up to date.
 """
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
     import sqlite_utils  # the writer's; readers never load it (it loads numpy)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 
 # Fields whose change makes a new revision; the hash covers exactly these.
@@ -70,6 +72,8 @@ REVISION_COLUMNS: dict[str, type] = {
     **{name: str for name in CONTENT_FIELDS},
     "content_hash": str,
 }
+# An article's closest earlier copy and their similarity (newsspider/db/stories.py).
+PARENT_COLUMNS: dict[str, type] = {"parent_site": str, "parent_news_id": str, "parent_score": float}
 RUN_COLUMNS: dict[str, type] = {
     "id": int,
     "site": str,
@@ -157,6 +161,20 @@ _LABEL_TRIGGERS = (
 )
 
 
+# The search index is rebuilt for an article only when a column it indexes changes: the
+# trigger sqlite-utils writes fires on any update, so a re-check's `last_checked` or a story
+# change re-indexed the whole body (version 5 narrows it).
+FTS_COLUMNS = ("title", "body_text", "search_text")
+_FTS_ROW = ", ".join(f'"{name}"' for name in FTS_COLUMNS)
+_FTS_UPDATE_TRIGGER = (
+    f"CREATE TRIGGER articles_au AFTER UPDATE OF {', '.join(FTS_COLUMNS)} ON articles BEGIN "
+    f"INSERT INTO articles_fts (articles_fts, rowid, {_FTS_ROW}) VALUES ('delete', old.rowid, "
+    f"{', '.join(f'old.{name}' for name in FTS_COLUMNS)}); "
+    f"INSERT INTO articles_fts (rowid, {_FTS_ROW}) VALUES (new.rowid, "
+    f"{', '.join(f'new.{name}' for name in FTS_COLUMNS)}); END"
+)
+
+
 # Version 3: answers to the common questions, for sqlite3, sqlite-utils and Datasette
 # (examples in docs/queries.md).
 VIEWS = {
@@ -189,10 +207,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
         )
         articles.create_index(["story_id"])
         articles.enable_fts(
-            ["title", "body_text", "search_text"],
+            list(FTS_COLUMNS),
             create_triggers=True,
             tokenize="unicode61 remove_diacritics 2",
         )
+    _narrow_fts_trigger(db)
     for name, kind in ARTICLE_COLUMNS.items():  # version 3 -> 4: published_local, re-checks
         if name not in articles.columns_dict:
             articles.add_column(name, kind)
@@ -209,6 +228,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
             {"site": str, "news_id": str, "fingerprint": bytes},
             pk=("site", "news_id"),
         )
+    fingerprints = db.table("article_fingerprints")
+    for name, kind in PARENT_COLUMNS.items():  # version 4 -> 5: parents in stories
+        if name not in fingerprints.columns_dict:
+            fingerprints.add_column(name, kind)
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS article_fingerprints_parent "
+        "ON article_fingerprints (parent_site, parent_news_id)"
+    )
     runs = db.table("crawl_runs")
     if not runs.exists():
         db.create_table("crawl_runs", RUN_COLUMNS, pk="id")
@@ -221,6 +248,13 @@ def create_schema(db: sqlite_utils.Database) -> None:
         db.execute(statement)
     for name, sql in VIEWS.items():
         db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql.strip()}")
+
+
+def _narrow_fts_trigger(db: sqlite_utils.Database) -> None:
+    found = _trigger(db.conn, "articles_au")
+    if found and " UPDATE OF " not in found:
+        db.execute("DROP TRIGGER articles_au")
+        db.execute(_FTS_UPDATE_TRIGGER)
 
 
 def is_complete(conn: sqlite3.Connection) -> bool:
@@ -236,7 +270,14 @@ def is_complete(conn: sqlite3.Connection) -> bool:
         {"listing_state", "robots_cache"} <= tables
         and set(ARTICLE_COLUMNS) <= columns("articles")
         and set(RUN_COLUMNS) <= columns("crawl_runs")
+        and set(PARENT_COLUMNS) <= columns("article_fingerprints")
+        and " UPDATE OF " in (_trigger(conn, "articles_au") or " UPDATE OF ")
     )
+
+
+def _trigger(conn: sqlite3.Connection, name: str) -> str | None:
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return found[0] if found else None
 
 
 def _create_feed_schema(db: sqlite_utils.Database) -> None:

@@ -6,9 +6,16 @@ higher within one site, where templated articles share much text).
 
 Stories are a function of the stored articles, never of the order they arrived in
 (a cluster's ingest stores them in any order): articles are taken in canonical order
-(earliest published first, then site, then news ID); each joins the story of its closest
-copy among the articles before it (ties: the earlier one), or starts its own story, whose
-id is its own `site:news_id`. Storing an article recomputes the stories it touches.
+(earliest published first, then site, then news ID); an article's *parent* is its
+closest copy among the articles before it (ties: the earlier one), and it belongs to
+its parent's story, or starts its own, whose id is its own `site:news_id`.
+
+Parents are stored beside the fingerprints, so the cost of storing an article depends
+on its own copies only, never on the size of their stories: it takes its parent among
+its earlier copies, later copies whose closest earlier copy it now is adopt it, and the
+stories of the adopters' descendants follow. Removing an article (its body or date
+changed) re-parents its children. The result equals `stories_from_scratch` over all
+articles (the tests compare the two on random corpora in random orders).
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ _ROWS_AT_ONCE = 32
 
 
 @dataclass(frozen=True)
-class _Member:
+class Member:
     site: str
     news_id: str
     published: str | None
@@ -58,6 +65,32 @@ class _Member:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where an article sits in the story forest."""
+
+    story: str
+    parent: Member | None  # its closest earlier copy
+    score: float  # its similarity to the parent; 0 without one
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """A stored copy of the article being placed, with its own stored placement."""
+
+    member: Member
+    score: float  # similarity to the article being placed
+    story: str
+    parent_order: tuple[bool, str, str, str] | None
+    parent_score: float
+
+    def prefers(self, other: Member, score: float) -> bool:
+        """Whether `other`, an earlier copy at `score`, is closer than this one's parent."""
+        if self.parent_order is None or score > self.parent_score:
+            return True
+        return score == self.parent_score and other.order < self.parent_order
+
+
+@dataclass(frozen=True)
 class _Prints:
     """Members' fingerprints as the rows of one matrix: one member is scored against many
     in a few array operations instead of one comparison per pair."""
@@ -67,7 +100,7 @@ class _Prints:
     sites: np.ndarray
 
     @classmethod
-    def of(cls, members: Sequence[_Member]) -> _Prints:
+    def of(cls, members: Sequence[Member]) -> _Prints:
         return cls(
             fingerprint_matrix([m.print for m in members]),
             np.array([m.print is not None for m in members], dtype=bool),
@@ -101,76 +134,156 @@ def assign_story(
     *,
     is_new: bool,
 ) -> str:
-    """Store the article's fingerprint and return its story id; recompute (and rewrite in
-    `articles`) the stories it touches, before and after this change."""
-    signature = fingerprint(body)
-    touched: set[str] = set()
+    """Store the article's fingerprint and return its story id, rewriting (in `articles`)
+    the stories of the stored articles whose place it changes."""
     if not is_new:
-        row = conn.execute(
-            "SELECT story_id FROM articles WHERE site = ? AND news_id = ?", (site, news_id)
-        ).fetchone()
-        touched.update([row[0]] if row and row[0] else [])
-        _forget(conn, site, news_id)
-    this = _Member(site, news_id, published, signature.to_bytes() if signature else None)
-    if signature is not None:
+        _remove(conn, site, news_id)
+    signature = fingerprint(body)
+    this = Member(site, news_id, published, signature.to_bytes() if signature else None)
+    if signature is None:
+        story = this.key
+    else:
         keys = band_keys(signature)
-        touched.update(_copies_stories(conn, this, keys))
-        conn.executemany(
-            "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
-            [(key, site, news_id) for key in keys],
-        )
-        conn.execute(
-            "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
-            (site, news_id, this.print),
-        )
-    members = [m for m in _members(conn, touched) if m.key != this.key] + [this]
-    stories = _stories(members)
-    conn.executemany(
-        "UPDATE articles SET story_id = ? WHERE site = ? AND news_id = ? AND story_id IS NOT ?",
-        [(story, m.site, m.news_id, story) for m in members if (story := stories[m.key])],
-    )
-    return stories[this.key]
+        copies = _copies(conn, this, keys)
+        earlier = [c for c in copies if c.member.order < this.order]
+        closest = max(earlier, key=lambda c: c.score, default=None)  # sorted: the earliest
+        story = closest.story if closest else this.key
+        _store(conn, this, keys, closest)
+        for copy in copies:
+            if copy.member.order > this.order and copy.prefers(this, copy.score):
+                _set_parent(conn, copy.member, this, copy.score)
+                _set_subtree_story(conn, copy.member, story)
+    if not is_new:
+        _set_subtree_story(conn, this, story)
+    return story
 
 
-def _copies_stories(conn: sqlite3.Connection, this: _Member, keys: list[str]) -> set[str]:
-    """The stories of the stored copies of `this`."""
+def _copies(conn: sqlite3.Connection, this: Member, keys: list[str]) -> list[_Copy]:
+    """The stored copies of `this`, in canonical order. Candidates are scored on their
+    fingerprints alone; only the copies among them are read from `articles`, whose wide
+    rows (bodies before dates) cost far more to read."""
     placeholders = ",".join("?" * len(keys))
     candidates = conn.execute(
-        "SELECT c.site, c.news_id, a.published, f.fingerprint, a.story_id FROM ("
+        "SELECT c.site, c.news_id, f.fingerprint FROM ("
         f"  SELECT site, news_id, count(*) AS shared FROM story_bands"
         f"  WHERE band_key IN ({placeholders}) GROUP BY site, news_id"
         f"  ORDER BY shared DESC, site, news_id LIMIT {MAX_STORY_CANDIDATES}"
-        ") AS c JOIN article_fingerprints AS f USING (site, news_id) "
-        "JOIN articles AS a USING (site, news_id)",
+        ") AS c JOIN article_fingerprints AS f USING (site, news_id)",
         keys,
     ).fetchall()
     if not candidates:
-        return set()
-    scores = _copy_scores(
-        _Prints.of([this]), _Prints.of([_Member(*row[:4]) for row in candidates])
-    )[0]
-    return {row[4] for row, score in zip(candidates, scores, strict=True) if row[4] and score > 0}
-
-
-def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[_Member]:
-    wanted = sorted(stories)
-    if not wanted:
         return []
-    rows = conn.execute(
-        "SELECT a.site, a.news_id, a.published, f.fingerprint FROM articles AS a "
-        "LEFT JOIN article_fingerprints AS f USING (site, news_id) "
-        f"WHERE a.story_id IN ({','.join('?' * len(wanted))})",
-        wanted,
+    members = [Member(site, news_id, None, print_) for site, news_id, print_ in candidates]
+    scores = _copy_scores(_Prints.of([this]), _Prints.of(members))[0]
+    found = {
+        (m.site, m.news_id): float(score)
+        for m, score in zip(members, scores, strict=True)
+        if score > 0 and m.key != this.key
+    }
+    copies = [_copy_of(row, found[(row[0], row[1])]) for row in _placements(conn, list(found))]
+    return sorted(copies, key=lambda c: c.member.order)
+
+
+def _placements(conn: sqlite3.Connection, articles: list[tuple[str, str]]) -> list[tuple]:
+    if not articles:
+        return []
+    return conn.execute(
+        "SELECT a.site, a.news_id, a.published, f.fingerprint, a.story_id,"
+        " f.parent_site, f.parent_news_id, p.published, f.parent_score "
+        "FROM article_fingerprints AS f JOIN articles AS a USING (site, news_id) "
+        "LEFT JOIN articles AS p ON p.site = f.parent_site AND p.news_id = f.parent_news_id "
+        f"WHERE (f.site, f.news_id) IN (VALUES {','.join(['(?, ?)'] * len(articles))})",
+        [value for article in articles for value in article],
     ).fetchall()
-    return [_Member(*row) for row in rows]
 
 
-def _stories(members: list[_Member]) -> dict[str, str]:
-    """Each member's story: that of its closest earlier copy (ties: the earliest), else its
-    own key."""
+def _copy_of(row: tuple, score: float) -> _Copy:
+    member = Member(*row[:4])
+    parent_order = None if row[5] is None else Member(row[5], row[6], row[7], None).order
+    return _Copy(member, score, row[4] or member.key, parent_order, row[8] or 0.0)
+
+
+def _store(conn: sqlite3.Connection, this: Member, keys: list[str], parent: _Copy | None) -> None:
+    conn.executemany(
+        "INSERT INTO story_bands (band_key, site, news_id) VALUES (?, ?, ?)",
+        [(key, this.site, this.news_id) for key in keys],
+    )
+    conn.execute(
+        "INSERT INTO article_fingerprints (site, news_id, fingerprint) VALUES (?, ?, ?)",
+        (this.site, this.news_id, this.print),
+    )
+    if parent:
+        _set_parent(conn, this, parent.member, parent.score)
+
+
+def _set_parent(
+    conn: sqlite3.Connection, child: Member, parent: Member | None, score: float
+) -> None:
+    conn.execute(
+        "UPDATE article_fingerprints SET parent_site = ?, parent_news_id = ?, parent_score = ? "
+        "WHERE site = ? AND news_id = ?",
+        (
+            parent.site if parent else None,
+            parent.news_id if parent else None,
+            score if parent else None,
+            child.site,
+            child.news_id,
+        ),
+    )
+
+
+def _set_subtree_story(conn: sqlite3.Connection, root: Member, story: str) -> None:
+    """Give `root` and every article descending from it (through parents) `story`."""
+    conn.execute(
+        "WITH RECURSIVE subtree (site, news_id) AS (VALUES (?, ?) UNION "
+        "  SELECT f.site, f.news_id FROM article_fingerprints AS f JOIN subtree AS s"
+        "  ON f.parent_site = s.site AND f.parent_news_id = s.news_id) "
+        "UPDATE articles SET story_id = ? "
+        "WHERE (site, news_id) IN subtree AND story_id IS NOT ?",
+        (root.site, root.news_id, story, story),
+    )
+
+
+def _remove(conn: sqlite3.Connection, site: str, news_id: str) -> None:
+    """Take an article out of the forest: forget its fingerprint and band keys, and give
+    each of its children (earliest first) its closest earlier copy among the rest."""
+    stored = conn.execute(
+        "SELECT fingerprint FROM article_fingerprints WHERE site = ? AND news_id = ?",
+        (site, news_id),
+    ).fetchone()
+    if stored is None:
+        return
+    children = [
+        Member(*row)
+        for row in conn.execute(
+            "SELECT f.site, f.news_id, a.published, f.fingerprint FROM article_fingerprints AS f "
+            "JOIN articles AS a USING (site, news_id) "
+            "WHERE f.parent_site = ? AND f.parent_news_id = ?",
+            (site, news_id),
+        )
+    ]
+    conn.executemany(
+        "DELETE FROM story_bands WHERE band_key = ? AND site = ? AND news_id = ?",
+        [(key, site, news_id) for key in band_keys(Fingerprint.from_bytes(stored[0]))],
+    )
+    conn.execute("DELETE FROM article_fingerprints WHERE site = ? AND news_id = ?", (site, news_id))
+    for child in sorted(children, key=lambda m: m.order):
+        assert child.print is not None  # a parent is only ever given to a fingerprinted one
+        keys = band_keys(Fingerprint.from_bytes(child.print))
+        earlier = [c for c in _copies(conn, child, keys) if c.member.order < child.order]
+        closest = max(earlier, key=lambda c: c.score, default=None)
+        _set_parent(
+            conn, child, closest.member if closest else None, closest.score if closest else 0
+        )
+        _set_subtree_story(conn, child, closest.story if closest else child.key)
+
+
+def stories_from_scratch(members: list[Member]) -> dict[str, Placement]:
+    """Each member's place, computed from nothing but the members: its parent is its
+    closest earlier copy (ties: the earliest), its story its parent's, else its own key."""
     ordered = sorted(members, key=lambda m: m.order)
     prints = _Prints.of(ordered)
-    story: dict[str, str] = {}
+    placed: dict[str, Placement] = {}
     for start in range(0, len(ordered), _ROWS_AT_ONCE):
         end = min(start + _ROWS_AT_ONCE, len(ordered))
         scores = _copy_scores(prints.part(start, end), prints.part(0, end))
@@ -178,21 +291,39 @@ def _stories(members: list[_Member]) -> dict[str, str]:
             earlier = scores[index - start, :index]
             closest = int(np.argmax(earlier)) if index else 0  # the first of equal: earliest
             member = ordered[index]
-            copied = index > 0 and earlier[closest] > 0
-            story[member.key] = story[ordered[closest].key] if copied else member.key
-    return story
+            if index > 0 and earlier[closest] > 0:
+                parent = ordered[closest]
+                placed[member.key] = Placement(
+                    placed[parent.key].story, parent, float(earlier[closest])
+                )
+            else:
+                placed[member.key] = Placement(member.key, None, 0.0)
+    return placed
 
 
-def _forget(conn: sqlite3.Connection, site: str, news_id: str) -> None:
-    """Remove an article's fingerprint and its band keys (found again from the fingerprint)."""
-    stored = conn.execute(
-        "SELECT fingerprint FROM article_fingerprints WHERE site = ? AND news_id = ?",
-        (site, news_id),
-    ).fetchone()
-    if stored is None:
-        return
-    conn.executemany(
-        "DELETE FROM story_bands WHERE band_key = ? AND site = ? AND news_id = ?",
-        [(key, site, news_id) for key in band_keys(Fingerprint.from_bytes(stored[0]))],
-    )
-    conn.execute("DELETE FROM article_fingerprints WHERE site = ? AND news_id = ?", (site, news_id))
+def backfill_parents(conn: sqlite3.Connection) -> None:
+    """Give a database from before stored parents (schema 4) its parents: within each
+    story of several articles, computed from scratch as its stories were."""
+    stories = [
+        row[0]
+        for row in conn.execute(
+            "SELECT story_id FROM articles WHERE story_id IS NOT NULL "
+            "GROUP BY story_id HAVING count(*) > 1"
+        )
+    ]
+    for story in stories:
+        members = _members(conn, [story])
+        placed = stories_from_scratch(members)
+        for member in members:
+            _set_parent(conn, member, placed[member.key].parent, placed[member.key].score)
+
+
+def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[Member]:
+    wanted = sorted(stories)
+    rows = conn.execute(
+        "SELECT a.site, a.news_id, a.published, f.fingerprint FROM articles AS a "
+        "LEFT JOIN article_fingerprints AS f USING (site, news_id) "
+        f"WHERE a.story_id IN ({','.join('?' * len(wanted))})",
+        wanted,
+    ).fetchall()
+    return [Member(*row) for row in rows]

@@ -124,5 +124,5 @@ def test_version_3_database_is_upgraded_in_place(tmp_path):
         assert {"last_checked", "checks"} <= columns
         tables = {row[0] for row in database.conn.execute("SELECT name FROM sqlite_master")}
         assert {"listing_state", "robots_cache"} <= tables
-        assert database.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert database.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         database.close()

@@ -106,7 +106,7 @@ def test_version_3_database_gains_published_local_and_keeps_its_rows(tmp_path):
         assert db.get_article("s", "1")["title"] == "Kept"
         db.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     conn.close()
 
 
@@ -143,7 +143,7 @@ def test_either_half_of_version_4_gains_the_other(tmp_path, half_missing):
     assert "requests_by_purpose" in runs
     tables = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master")}
     assert {"listing_state", "robots_cache"} <= tables
-    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     db.close()
 
 
@@ -236,3 +236,34 @@ def test_one_news_id_reached_by_two_urls_is_one_unchanged_row(db):
     assert db.article_count() == 1
     assert db.get_article("mfa_en", "253326")["url"] == "https://example.org/en/news/253326"
     assert list(db.db.table("revisions").rows) == []
+
+
+def test_search_index_is_rewritten_only_when_an_indexed_column_changes(db):
+    db.upsert_article(_article(), now=T0)
+    before = _total_changes(db)
+    db.conn.execute("UPDATE articles SET last_checked = ?, story_id = 'x'", (T1,))
+    assert _total_changes(db) - before == 1  # the row alone: no FTS delete and insert
+    db.upsert_article(_article(body_text="Entirely new wording about harvests."), now=T1)
+    query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+    assert db.conn.execute(query, ["harvests"]).fetchone()[0] == 1
+    assert db.conn.execute(query, ["paragraph"]).fetchone()[0] == 0
+
+
+def test_a_version_4_search_trigger_is_narrowed(tmp_path):
+    path = tmp_path / "old.db"
+    Database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER articles_au")
+    conn.execute(
+        "CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN INSERT INTO articles_fts "
+        "(articles_fts, rowid, title, body_text, search_text) VALUES ('delete', old.rowid, "
+        "old.title, old.body_text, old.search_text); INSERT INTO articles_fts (rowid, title, "
+        "body_text, search_text) VALUES (new.rowid, new.title, new.body_text, new.search_text); END"
+    )
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    database = Database(path)
+    sql = database.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_au'")
+    assert "AFTER UPDATE OF title, body_text, search_text ON" in sql.fetchone()[0]
+    database.close()
