@@ -101,10 +101,14 @@ class _Prints:
 
     @classmethod
     def of(cls, members: Sequence[Member]) -> _Prints:
+        return cls.of_rows([m.print for m in members], [m.site for m in members])
+
+    @classmethod
+    def of_rows(cls, prints: list[bytes | None], sites: list[str]) -> _Prints:
         return cls(
-            fingerprint_matrix([m.print for m in members]),
-            np.array([m.print is not None for m in members], dtype=bool),
-            np.array([m.site for m in members], dtype=object),
+            fingerprint_matrix(prints),
+            np.array([p is not None for p in prints], dtype=bool),
+            np.array(sites, dtype=object),
         )
 
     def part(self, start: int, end: int) -> _Prints:
@@ -173,12 +177,12 @@ def _copies(conn: sqlite3.Connection, this: Member, keys: list[str]) -> list[_Co
     ).fetchall()
     if not candidates:
         return []
-    members = [Member(site, news_id, None, print_) for site, news_id, print_ in candidates]
-    scores = _copy_scores(_Prints.of([this]), _Prints.of(members))[0]
+    sites, news_ids, prints = zip(*candidates, strict=True)
+    scores = _copy_scores(_Prints.of([this]), _Prints.of_rows(list(prints), list(sites)))[0]
     found = {
-        (m.site, m.news_id): float(score)
-        for m, score in zip(members, scores, strict=True)
-        if score > 0 and m.key != this.key
+        (sites[index], news_ids[index]): float(scores[index])
+        for index in np.flatnonzero(scores)
+        if (sites[index], news_ids[index]) != (this.site, this.news_id)
     }
     copies = [_copy_of(row, found[(row[0], row[1])]) for row in _placements(conn, list(found))]
     return sorted(copies, key=lambda c: c.member.order)
