@@ -38,7 +38,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
+# Scrapy's consoles: the telnet one and an HTTP server on 127.0.0.1 that runs the Python sent to
+# it (for Scrapy's MCP server; on by default). An unattended crawl wants no listening port per site.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 HTTPCACHE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
