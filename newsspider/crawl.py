@@ -60,12 +60,23 @@ class SiteResult:
         return self.finish_reason in ("shutdown", "never closed")
 
 
+# Scrapy's consoles, off (newsspider/settings.py) and left out of the extension list: Scrapy
+# loads every listed extension's module, and the remote control's (aiohttp) is a third of a
+# second of every start.
+_CONSOLES = (
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+)
+
+
 def crawl_settings(
     config: Config, db_path: str, log_level: str = "INFO", **overrides: Any
 ) -> Settings:
     """Project settings for a CLI crawl; `overrides` are NEWSSPIDER_* names without the prefix."""
     settings = Settings()
     settings.setmodule("newsspider.settings", priority="project")
+    base = {k: v for k, v in settings.getdict("EXTENSIONS_BASE").items() if k not in _CONSOLES}
+    settings.set("EXTENSIONS_BASE", base, priority="project")
     settings.set("NEWSSPIDER_CONFIG", config.path, priority="cmdline")
     settings.set("NEWSSPIDER_DB", db_path, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
