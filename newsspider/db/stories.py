@@ -153,10 +153,13 @@ def assign_story(
         closest = max(earlier, key=lambda c: c.score, default=None)  # sorted: the earliest
         story = closest.story if closest else this.key
         _store(conn, this, keys, closest)
-        for copy in copies:
-            if copy.member.order > this.order and copy.prefers(this, copy.score):
-                _set_parent(conn, copy.member, this, copy.score)
-                _set_subtree_story(conn, copy.member, story)
+        adopters = [
+            c for c in copies if c.member.order > this.order and c.prefers(this, c.score)
+        ]
+        _set_parents(conn, [(c.member, this, c.score) for c in adopters])
+        for adopter in adopters:
+            if adopter.story != story:  # else its descendants, sharing its story, keep it
+                _set_subtree_story(conn, adopter.member, story)
     if not is_new:
         _set_subtree_story(conn, this, story)
     return story
@@ -223,16 +226,26 @@ def _store(conn: sqlite3.Connection, this: Member, keys: list[str], parent: _Cop
 def _set_parent(
     conn: sqlite3.Connection, child: Member, parent: Member | None, score: float
 ) -> None:
-    conn.execute(
+    _set_parents(conn, [(child, parent, score)])
+
+
+def _set_parents(
+    conn: sqlite3.Connection, changes: list[tuple[Member, Member | None, float]]
+) -> None:
+    """Give each child (first) its parent (second) at their similarity (third)."""
+    conn.executemany(
         "UPDATE article_fingerprints SET parent_site = ?, parent_news_id = ?, parent_score = ? "
         "WHERE site = ? AND news_id = ?",
-        (
-            parent.site if parent else None,
-            parent.news_id if parent else None,
-            score if parent else None,
-            child.site,
-            child.news_id,
-        ),
+        [
+            (
+                parent.site if parent else None,
+                parent.news_id if parent else None,
+                score if parent else None,
+                child.site,
+                child.news_id,
+            )
+            for child, parent, score in changes
+        ],
     )
 
 
