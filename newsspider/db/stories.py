@@ -153,9 +153,7 @@ def assign_story(
         closest = max(earlier, key=lambda c: c.score, default=None)  # sorted: the earliest
         story = closest.story if closest else this.key
         _store(conn, this, keys, closest)
-        adopters = [
-            c for c in copies if c.member.order > this.order and c.prefers(this, c.score)
-        ]
+        adopters = [c for c in copies if c.member.order > this.order and c.prefers(this, c.score)]
         _set_parents(conn, [(c.member, this, c.score) for c in adopters])
         for adopter in adopters:
             if adopter.story != story:  # else its descendants, sharing its story, keep it
