@@ -149,8 +149,7 @@ def assign_story(
     else:
         keys = band_keys(signature)
         copies = _copies(conn, this, keys)
-        earlier = [c for c in copies if c.member.order < this.order]
-        closest = max(earlier, key=lambda c: c.score, default=None)  # sorted: the earliest
+        closest = _closest_earlier(copies, this)
         story = closest.story if closest else this.key
         _store(conn, this, keys, closest)
         adopters = [c for c in copies if c.member.order > this.order and c.prefers(this, c.score)]
@@ -161,6 +160,13 @@ def assign_story(
     if not is_new:
         _set_subtree_story(conn, this, story)
     return story
+
+
+def _closest_earlier(copies: list[_Copy], member: Member) -> _Copy | None:
+    """The parent `member` takes among its copies (in canonical order): the closest of
+    those before it, the earliest of equals."""
+    earlier = [c for c in copies if c.member.order < member.order]
+    return max(earlier, key=lambda c: c.score, default=None)
 
 
 def _copies(conn: sqlite3.Connection, this: Member, keys: list[str]) -> list[_Copy]:
@@ -285,8 +291,7 @@ def _remove(conn: sqlite3.Connection, site: str, news_id: str) -> None:
     for child in sorted(children, key=lambda m: m.order):
         assert child.print is not None  # a parent is only ever given to a fingerprinted one
         keys = band_keys(Fingerprint.from_bytes(child.print))
-        earlier = [c for c in _copies(conn, child, keys) if c.member.order < child.order]
-        closest = max(earlier, key=lambda c: c.score, default=None)
+        closest = _closest_earlier(_copies(conn, child, keys), child)
         _set_parent(
             conn, child, closest.member if closest else None, closest.score if closest else 0
         )
