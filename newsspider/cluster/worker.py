@@ -132,33 +132,35 @@ def run_worker(
         config, options, exit_when_idle=exit_when_idle, concurrency=concurrency, log_level=log_level
     )
     process = CrawlerProcess(settings)
-    starter = _Starter(process, [process.create_crawler(worker_spider_class(s)) for s in sites])
+    starter = _Starter(process, sites)
     received = stopping.install(lambda signum: starter.stop())
     connect(options.redis_url).ping()  # waits for Redis; a bad setting fails here, cleanly
     if not starter.stopping:
         starter.next()  # the first crawl installs Scrapy's reactor; the others once it runs
         process.start(stop_after_crawl=False, install_signal_handlers=False)
-    results = [
-        _result(site, crawler) for site, crawler in zip(sites, starter.crawlers, strict=True)
-    ]
+    results = [_result(site, starter.crawlers.get(site.name)) for site in sites]
     return results, (received[0] if received else None)
 
 
 class _Starter:
-    """Starts the sites' crawls one reactor turn apart, so the first site fetches while the
-    others are still being set up (tens of ms each); stops the reactor when all are done."""
+    """Creates and starts the sites' crawls one reactor turn apart, so the first site
+    fetches while the others are still being set up (tens of ms each); stops the reactor
+    when all are done."""
 
-    def __init__(self, process: CrawlerProcess, crawlers: list[Crawler]):
+    def __init__(self, process: CrawlerProcess, sites: list[SiteConfig]):
         self.process = process
-        self.crawlers = crawlers
-        self.pending = list(crawlers)
+        self.crawlers: dict[str, Crawler] = {}
+        self.pending = list(sites)
         self.stopping = False
         self.started = False
 
     def next(self) -> None:
         if self.pending and not self.stopping:
             self.started = True
-            self.process.crawl(self.pending.pop(0))
+            site = self.pending.pop(0)
+            crawler = self.process.create_crawler(worker_spider_class(site))
+            self.crawlers[site.name] = crawler
+            self.process.crawl(crawler)
             from twisted.internet import reactor
 
             reactor.callWhenRunning(call_later, 0, self.next)
@@ -182,8 +184,9 @@ def _stop_reactor(_: object) -> None:
         reactor.stop()  # type: ignore[misc]  # twisted types stop() as an interface method
 
 
-def _result(site: SiteConfig, crawler: Crawler) -> WorkerResult:
-    figures: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+def _result(site: SiteConfig, crawler: Crawler | None) -> WorkerResult:
+    """The site's figures; zeros for a site whose crawl a stop came before."""
+    figures: dict[str, Any] = crawler.stats.get_stats() if crawler and crawler.stats else {}
     return WorkerResult(
         site=site.name,
         requests=int(figures.get("downloader/request_count", 0)),
