@@ -19,7 +19,7 @@ from newsspider.db import Database, read
 from newsspider.errors import DatabaseError
 from newsspider.middlewares import Interrupted
 from newsspider.progress import install_log_handler
-from newsspider.runlog import STATUS_FAILED, STATUS_OK, close_unclosed_run, run_summary
+from newsspider.runs import STATUS_FAILED, STATUS_OK, close_unclosed_run, run_summary
 from newsspider.spiders import spider_class_for
 from newsspider.stats import STATUS, Group
 

@@ -44,7 +44,7 @@ from newsspider.extract.ids import news_id_from_url
 from newsspider.extract.metadata import strip_tracking
 from newsspider.politeness import link_fingerprint
 from newsspider.recheck import is_due
-from newsspider.runlog import STATUS_OK
+from newsspider.runs import STATUS_OK
 
 logger = logging.getLogger(__name__)
 QUIET_PAGES = "newsspider_quiet_pages"  # request meta: listing pages in a row with nothing new

@@ -102,7 +102,8 @@ def test_feeds_never_loads_scrapy(module):
 @pytest.mark.parametrize(
     "module",
     ["newsspider.articles", "newsspider.stats", "newsspider.db", "newsspider.db.read",
-     "newsspider.pages", "newsspider.outputs", "newsspider.usecases"],
+     "newsspider.pages", "newsspider.outputs", "newsspider.usecases", "newsspider.runs",
+     "newsspider.cluster.ingest"],  # ingest stores articles, and starts without Scrapy
 )  # fmt: skip
 def test_the_core_is_scrapy_free(module):
     assert not _top(closure(module)) & {"scrapy", "twisted"}

@@ -21,8 +21,8 @@ from typing import Any
 from newsspider import articles, stats
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import connect
+from newsspider.cluster.itemqueue import ItemQueue
 from newsspider.cluster.keys import Keys
-from newsspider.cluster.queues import ItemQueue
 from newsspider.cluster.rounds import RoundRecorder, add_counts
 from newsspider.config import Config
 from newsspider.db import Database, read

@@ -19,7 +19,7 @@ from typing import Any
 from newsspider.cluster.connection import PatientRedis
 from newsspider.cluster.keys import Keys
 from newsspider.db import Database
-from newsspider.runlog import run_summary
+from newsspider.runs import run_summary
 
 # Scrapy counters a round adds up; the rest of a worker's stats are its own business.
 _COUNTED_PREFIXES = ("newsspider/", "downloader/request_count", "spider_exceptions/")

@@ -31,8 +31,9 @@ from newsspider import stats
 from newsspider.cluster import stopping
 from newsspider.cluster.config import ClusterOptions
 from newsspider.cluster.connection import REDIS_PARAMS, connect
+from newsspider.cluster.itemqueue import ItemQueue
 from newsspider.cluster.keys import Keys
-from newsspider.cluster.queues import LEASE_META, ItemQueue
+from newsspider.cluster.queues import LEASE_META
 from newsspider.cluster.scheduler import ClusterScheduler
 from newsspider.config import Config, SiteConfig
 from newsspider.crawl import crawl_settings

@@ -56,8 +56,6 @@ class Database:
         self._users = 0
         import sqlite_utils  # here: readers of newsspider.db never load it (it loads numpy)
 
-        import newsspider.db.stories  # noqa: F401 - the writer's MinHash code, loaded on open
-
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)

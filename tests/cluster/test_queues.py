@@ -13,8 +13,9 @@ from scrapy.settings import Settings
 
 from newsspider.cluster.connection import connect
 from newsspider.cluster.ingest import Ingester
+from newsspider.cluster.itemqueue import ItemQueue
 from newsspider.cluster.keys import Keys
-from newsspider.cluster.queues import LEASE_META, ItemQueue, LeaseQueue, reclaim_expired
+from newsspider.cluster.queues import LEASE_META, LeaseQueue, reclaim_expired
 from newsspider.cluster.ratelimit import SharedRateLimit
 from newsspider.config import load_config
 from tests.cluster.conftest import RedisProcess, free_port

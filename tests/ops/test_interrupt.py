@@ -66,7 +66,7 @@ def test_the_next_run_closes_the_rows_a_killed_run_left_running(demo, tmp_path):
 
 def test_a_run_stopped_before_its_spider_closed_is_recorded_as_interrupted(tmp_path):
     from newsspider.db import Database
-    from newsspider.runlog import close_unclosed_run
+    from newsspider.runs import close_unclosed_run
     from newsspider.stats import RUN_ID as RUN_ID_STAT
 
     db = Database(tmp_path / "news.db")

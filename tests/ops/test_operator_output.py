@@ -14,7 +14,7 @@ from twisted.python.failure import Failure
 
 from newsspider.middlewares import AddressGuardMiddleware, UnresolvedHost, failure_reason
 from newsspider.progress import Board, install_log_handler, site_counts
-from newsspider.runlog import run_summary
+from newsspider.runs import run_summary
 from tests.ops.conftest import cli
 
 DOWN = """
