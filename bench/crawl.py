@@ -98,6 +98,7 @@ def run_child(mode: str, config_path: str, db: str) -> dict[str, float]:
 
     # Both modes load the same code before the clock starts: the figure is crawl throughput.
     import newsspider.db.stories
+    import newsspider.extract.chain
     import newsspider.pipelines
     import newsspider.runlog  # noqa: F401
     from newsspider.config import load_config
