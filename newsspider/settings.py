@@ -58,6 +58,7 @@ DOWNLOADER_MIDDLEWARES = {
     # After Scrapy's RobotsTxtMiddleware (100): robots.txt kept across runs, Crawl-delay kept.
     "newsspider.robots.RobotsCacheMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,  # COOKIES_ENABLED is off
     "newsspider.middlewares.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.EncodingRepairMiddleware": 580,
     "newsspider.middlewares.RequestPurposeMiddleware": 845,  # before DownloaderStats (850)
@@ -75,7 +76,12 @@ ITEM_PIPELINES = {
     "newsspider.pipelines.StorePipeline": 900,
 }
 
-EXTENSIONS = {"newsspider.runlog.RunLog": 500, "newsspider.progress.Progress": 510}
+EXTENSIONS = {
+    "newsspider.runlog.RunLog": 500,
+    "newsspider.progress.Progress": 510,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 NEWSSPIDER_PROGRESS = False  # the live line on a terminal (set by the CLI)
 
 LOG_LEVEL = "INFO"

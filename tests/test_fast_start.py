@@ -85,8 +85,9 @@ print(json.dumps({"loaded": loaded, "running": running}))
 
 def test_a_crawl_runs_no_console_and_loads_extraction_with_the_first_article(db, tmp_path):
     """Scrapy's telnet and remote-control consoles stay off (no listening port per site; a
-    cluster worker's settings are the crawl's), and the extraction chain's libraries load
-    with the first article, not before the first request (a worker's start)."""
+    cluster worker's settings are the crawl's); components turned off are not even loaded,
+    and the extraction chain's libraries load with the first article, not before the first
+    request (a worker's start)."""
     from newsspider.demo.config import demo_config_toml
 
     config = tmp_path / "sites.toml"
@@ -101,5 +102,6 @@ def test_a_crawl_runs_no_console_and_loads_extraction_with_the_first_article(db,
     result = json.loads(done.stdout.splitlines()[-1])
     assert {"TelnetConsole", "RemoteControl"} & set(result["running"]) == set(), done.stderr
     assert "RunLog" in result["running"]  # the check sees extensions that do run
-    unwanted = ("trafilatura", "dateparser", "aiohttp")  # aiohttp: the remote control's
+    # aiohttp: the remote control's; tldextract: the cookie middleware's (cookies are off)
+    unwanted = ("trafilatura", "dateparser", "aiohttp", "tldextract")
     assert [m for m in unwanted if m in result["loaded"]] == []
