@@ -12,6 +12,7 @@ import argparse
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -32,7 +33,7 @@ from newsspider.commands import (
     timeout_seconds,
 )
 from newsspider.commands.crawl import _duration
-from newsspider.db import Database
+from newsspider.db import SCHEMA_VERSION, Database
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED = {0, 1, 2, 3, 4, 5, 130, 141, 143}  # newsspider --help, README "Exit statuses"
@@ -147,6 +148,21 @@ def _db_for(command: str) -> list[str]:
 
 DB_COMMANDS = ["crawl", "run --out out", "export --out out", "status", "search x", "articles",
                "serve --out a-dir"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", DB_COMMANDS)
+def test_a_database_of_a_newer_newsspider_exits_3_and_is_left_as_it_is(capsys, files, command):
+    """docs/operations.md, "Upgrading": an older newsspider refuses a newer database."""
+    Database(files / "newer.db").close()
+    conn = sqlite3.connect(files / "newer.db")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    status, err = run(capsys, [*command.split(), "--config", "good.toml", "--db", "newer.db"])
+    assert_one_line(status, err, 3)
+    assert "is newer than this newsspider understands" in err
+    conn = sqlite3.connect(files / "newer.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    conn.close()
 
 
 @pytest.mark.parametrize("db", ["junk.bin", "a-dir", "empty"])
