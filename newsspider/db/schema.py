@@ -72,8 +72,8 @@ REVISION_COLUMNS: dict[str, type] = {
     **{name: str for name in CONTENT_FIELDS},
     "content_hash": str,
 }
-# An article's closest earlier copy and their similarity (newsspider/db/stories.py).
-PARENT_COLUMNS: dict[str, type] = {"parent_site": str, "parent_news_id": str, "parent_score": float}
+# An article's closest earlier copy (newsspider/db/stories.py).
+PARENT_COLUMNS: dict[str, type] = {"parent_site": str, "parent_news_id": str}
 RUN_COLUMNS: dict[str, type] = {
     "id": int,
     "site": str,
@@ -251,8 +251,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
 
 
 def _narrow_fts_trigger(db: sqlite_utils.Database) -> None:
-    found = _trigger(db.conn, "articles_au")
-    if found and " UPDATE OF " not in found:
+    if _fts_trigger_is_broad(db.conn):
         db.execute("DROP TRIGGER articles_au")
         db.execute(_FTS_UPDATE_TRIGGER)
 
@@ -271,13 +270,15 @@ def is_complete(conn: sqlite3.Connection) -> bool:
         and set(ARTICLE_COLUMNS) <= columns("articles")
         and set(RUN_COLUMNS) <= columns("crawl_runs")
         and set(PARENT_COLUMNS) <= columns("article_fingerprints")
-        and " UPDATE OF " in (_trigger(conn, "articles_au") or " UPDATE OF ")
+        and not _fts_trigger_is_broad(conn)
     )
 
 
-def _trigger(conn: sqlite3.Connection, name: str) -> str | None:
-    found = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-    return found[0] if found else None
+def _fts_trigger_is_broad(conn: sqlite3.Connection) -> bool:
+    """Whether the search index's update trigger fires on any update (as sqlite-utils
+    writes it, and as before version 5) rather than on its columns'."""
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_au'").fetchone()
+    return bool(found) and " UPDATE OF " not in found[0]
 
 
 def _create_feed_schema(db: sqlite_utils.Database) -> None:

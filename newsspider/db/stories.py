@@ -21,7 +21,7 @@ articles (the tests compare the two on random corpora in random orders).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +70,6 @@ class Placement:
 
     story: str
     parent: Member | None  # its closest earlier copy
-    score: float  # its similarity to the parent; 0 without one
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class _Copy:
     score: float  # similarity to the article being placed
     story: str
     parent_order: tuple[bool, str, str, str] | None
-    parent_score: float
+    parent_score: float  # similarity to its parent, from both fingerprints (never stored)
 
     def prefers(self, other: Member, score: float) -> bool:
         """Whether `other`, an earlier copy at `score`, is closer than this one's parent."""
@@ -153,7 +152,7 @@ def assign_story(
         story = closest.story if closest else this.key
         _store(conn, this, keys, closest)
         adopters = [c for c in copies if c.member.order > this.order and c.prefers(this, c.score)]
-        _set_parents(conn, [(c.member, this, c.score) for c in adopters])
+        _set_parents(conn, [(c.member, this) for c in adopters])
         for adopter in adopters:
             if adopter.story != story:  # else its descendants, sharing its story, keep it
                 _set_subtree_story(conn, adopter.member, story)
@@ -191,27 +190,43 @@ def _copies(conn: sqlite3.Connection, this: Member, keys: list[str]) -> list[_Co
         for index in np.flatnonzero(scores)
         if (sites[index], news_ids[index]) != (this.site, this.news_id)
     }
-    copies = [_copy_of(row, found[(row[0], row[1])]) for row in _placements(conn, list(found))]
+    if not found:
+        return []
+    rows = _placements(conn, list(found))
+    # Each copy's similarity to its own parent, from both fingerprints (rows without a
+    # parent compare with zeros, and their figure is never used).
+    own, parents = (
+        fingerprint_matrix([r[3] for r in rows]),
+        fingerprint_matrix([r[8] for r in rows]),
+    )
+    closeness = np.count_nonzero(own == parents, axis=1) / NUM_PERM
+    copies = [
+        _copy_of(row, found[(row[0], row[1])], float(close))
+        for row, close in zip(rows, closeness, strict=True)
+    ]
     return sorted(copies, key=lambda c: c.member.order)
 
 
 def _placements(conn: sqlite3.Connection, articles: list[tuple[str, str]]) -> list[tuple]:
-    if not articles:
-        return []
+    """Each copy's row: itself, its story, and its parent (order and fingerprint)."""
     return conn.execute(
         "SELECT a.site, a.news_id, a.published, f.fingerprint, a.story_id,"
-        " f.parent_site, f.parent_news_id, p.published, f.parent_score "
+        " f.parent_site, f.parent_news_id, p.published, pf.fingerprint "
         "FROM article_fingerprints AS f JOIN articles AS a USING (site, news_id) "
         "LEFT JOIN articles AS p ON p.site = f.parent_site AND p.news_id = f.parent_news_id "
+        "LEFT JOIN article_fingerprints AS pf"
+        " ON pf.site = f.parent_site AND pf.news_id = f.parent_news_id "
         f"WHERE (f.site, f.news_id) IN (VALUES {','.join(['(?, ?)'] * len(articles))})",
         [value for article in articles for value in article],
     ).fetchall()
 
 
-def _copy_of(row: tuple, score: float) -> _Copy:
+def _copy_of(row: tuple, score: float, parent_closeness: float) -> _Copy:
     member = Member(*row[:4])
-    parent_order = None if row[5] is None else Member(row[5], row[6], row[7], None).order
-    return _Copy(member, score, row[4] or member.key, parent_order, row[8] or 0.0)
+    if row[5] is None or row[8] is None:
+        return _Copy(member, score, row[4] or member.key, None, 0.0)
+    parent_order = Member(row[5], row[6], row[7], None).order
+    return _Copy(member, score, row[4] or member.key, parent_order, parent_closeness)
 
 
 def _store(conn: sqlite3.Connection, this: Member, keys: list[str], parent: _Copy | None) -> None:
@@ -224,31 +239,17 @@ def _store(conn: sqlite3.Connection, this: Member, keys: list[str], parent: _Cop
         (this.site, this.news_id, this.print),
     )
     if parent:
-        _set_parent(conn, this, parent.member, parent.score)
+        _set_parents(conn, [(this, parent.member)])
 
 
-def _set_parent(
-    conn: sqlite3.Connection, child: Member, parent: Member | None, score: float
-) -> None:
-    _set_parents(conn, [(child, parent, score)])
-
-
-def _set_parents(
-    conn: sqlite3.Connection, changes: list[tuple[Member, Member | None, float]]
-) -> None:
-    """Give each child (first) its parent (second) at their similarity (third)."""
+def _set_parents(conn: sqlite3.Connection, changes: list[tuple[Member, Member | None]]) -> None:
+    """Give each child (first) its parent (second; None: none)."""
     conn.executemany(
-        "UPDATE article_fingerprints SET parent_site = ?, parent_news_id = ?, parent_score = ? "
+        "UPDATE article_fingerprints SET parent_site = ?, parent_news_id = ? "
         "WHERE site = ? AND news_id = ?",
         [
-            (
-                parent.site if parent else None,
-                parent.news_id if parent else None,
-                score if parent else None,
-                child.site,
-                child.news_id,
-            )
-            for child, parent, score in changes
+            (parent and parent.site, parent and parent.news_id, child.site, child.news_id)
+            for child, parent in changes
         ],
     )
 
@@ -292,9 +293,7 @@ def _remove(conn: sqlite3.Connection, site: str, news_id: str) -> None:
         assert child.print is not None  # a parent is only ever given to a fingerprinted one
         keys = band_keys(Fingerprint.from_bytes(child.print))
         closest = _closest_earlier(_copies(conn, child, keys), child)
-        _set_parent(
-            conn, child, closest.member if closest else None, closest.score if closest else 0
-        )
+        _set_parents(conn, [(child, closest.member if closest else None)])
         _set_subtree_story(conn, child, closest.story if closest else child.key)
 
 
@@ -313,11 +312,9 @@ def stories_from_scratch(members: list[Member]) -> dict[str, Placement]:
             member = ordered[index]
             if index > 0 and earlier[closest] > 0:
                 parent = ordered[closest]
-                placed[member.key] = Placement(
-                    placed[parent.key].story, parent, float(earlier[closest])
-                )
+                placed[member.key] = Placement(placed[parent.key].story, parent)
             else:
-                placed[member.key] = Placement(member.key, None, 0.0)
+                placed[member.key] = Placement(member.key, None)
     return placed
 
 
@@ -332,18 +329,15 @@ def backfill_parents(conn: sqlite3.Connection) -> None:
         )
     ]
     for story in stories:
-        members = _members(conn, [story])
+        members = _story_members(conn, story)
         placed = stories_from_scratch(members)
-        for member in members:
-            _set_parent(conn, member, placed[member.key].parent, placed[member.key].score)
+        _set_parents(conn, [(member, placed[member.key].parent) for member in members])
 
 
-def _members(conn: sqlite3.Connection, stories: Iterable[str]) -> list[Member]:
-    wanted = sorted(stories)
+def _story_members(conn: sqlite3.Connection, story: str) -> list[Member]:
     rows = conn.execute(
         "SELECT a.site, a.news_id, a.published, f.fingerprint FROM articles AS a "
-        "LEFT JOIN article_fingerprints AS f USING (site, news_id) "
-        f"WHERE a.story_id IN ({','.join('?' * len(wanted))})",
-        wanted,
+        "LEFT JOIN article_fingerprints AS f USING (site, news_id) WHERE a.story_id = ?",
+        (story,),
     ).fetchall()
     return [Member(*row) for row in rows]

@@ -84,11 +84,11 @@ _NO_VALUES = bytes([FORMAT_VERSION]) + bytes(4 * NUM_PERM)
 def fingerprint_matrix(stored: list[bytes | None]) -> np.ndarray:
     """Stored fingerprints (`to_bytes`) as the rows of one matrix, zeros for a missing one;
     ValueError when one is of another version or truncated."""
-    joined = b"".join(_NO_VALUES if data is None else data for data in stored)
+    rows = [_NO_VALUES if data is None else data for data in stored]
     width = len(_NO_VALUES)
-    if len(joined) != width * len(stored):
+    if any(len(row) != width for row in rows):
         raise ValueError(f"not all version-{FORMAT_VERSION} fingerprints of {NUM_PERM} values")
-    raw = np.frombuffer(joined, dtype=np.uint8).reshape(len(stored), width)
+    raw = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), width)
     if not (raw[:, 0] == FORMAT_VERSION).all():
         raise ValueError(f"not all version-{FORMAT_VERSION} fingerprints")
     return raw[:, 1:].copy().view("<u4")

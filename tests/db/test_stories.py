@@ -110,7 +110,7 @@ def test_a_version_4_database_gains_the_parents_of_its_stories(tmp_path):
     database.close()
     conn = sqlite3.connect(path)
     conn.execute("DROP INDEX article_fingerprints_parent")
-    for column in ("parent_site", "parent_news_id", "parent_score"):
+    for column in ("parent_site", "parent_news_id"):
         conn.execute(f"ALTER TABLE article_fingerprints DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
