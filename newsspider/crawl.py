@@ -109,11 +109,11 @@ def crawl_sites(
     """
     for site in sites:
         require_browser(config.path, site)  # before the database or the reactor
-    Database(db_path).close()  # create the schema, or fail with a clear error before crawling
     settings = crawl_settings(config, db_path, log_level, **overrides)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours, below
     process = _Process(settings)
-    install_log_handler(log_level, log_format)
+    install_log_handler(log_level, log_format)  # before the database: it may say it upgrades
+    Database(db_path).close()  # create the schema, or fail with a clear error before crawling
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for site in sites:
         crawler = process.create_crawler(spider_class_for(site))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,7 @@ from newsspider.extract.text import search_form
 from newsspider.stats import Outcome
 
 BUSY_TIMEOUT_MS = 10_000
+logger = logging.getLogger(__name__)
 _SHARED: dict[str, Database] = {}
 # A body shorter than this fraction of the stored one looks like an error page.
 SUSPECT_BODY_RATIO = 0.2
@@ -154,6 +156,13 @@ class Database:
             return
         fingerprints = self.db.table("article_fingerprints")
         orphans = fingerprints.exists() and "parent_site" not in fingerprints.columns_dict
+        if 0 < version < SCHEMA_VERSION:  # the operator learns why this start takes longer
+            logger.info(
+                "%s: upgrading the database from schema version %d to %d (once)",
+                self.path,
+                version,
+                SCHEMA_VERSION,
+            )
         with self.transaction():
             create_schema(self.db)
             if orphans:  # schema 4 -> 5: stories' parents were not stored

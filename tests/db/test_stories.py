@@ -1,5 +1,6 @@
 """Stories stored one article at a time equal stories computed from scratch, in any order."""
 
+import logging
 import random
 import sqlite3
 
@@ -121,3 +122,16 @@ def test_a_version_4_database_gains_the_parents_of_its_stories(tmp_path):
         database.upsert_article(record, now="2025-10-29T00:00:00Z")
     _assert_as_from_scratch(database.conn)
     database.close()
+
+
+def test_an_upgrade_says_so_once(tmp_path, caplog):
+    path = tmp_path / "news.db"
+    Database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with caplog.at_level(logging.INFO, logger="newsspider.db"):
+        Database(path).close()
+        Database(path).close()
+    said = [r.getMessage() for r in caplog.records if "upgrading" in r.getMessage()]
+    assert said == [f"{path}: upgrading the database from schema version 4 to 5 (once)"]
