@@ -7,6 +7,7 @@ as real news sites do. The same load is crawled by `newsspider run` and by a clu
 from an empty database and its own Redis keys.
 
     python bench/cluster.py [--sites 40] [--articles 12] [--latency 0.2] [--delay 0.25]
+                            [--concurrency 2] [--worker-concurrency 16] [--workers 1 2 4]
 
 Needs `redis-server` on PATH; runs without pytest. Aims (issue 19): one worker at most
 1.2x `run`'s wall time; two workers at least 1.7x one worker's articles/s; the first
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import shutil
 import socket
 import sqlite3
@@ -108,8 +110,9 @@ def config_text(hosts: Hosts, args: argparse.Namespace, redis_url: str, prefix: 
 
 
 def crawl(mode: str, workers: int, hosts: Hosts, args: argparse.Namespace, redis_url: str,
-          tmp: Path) -> tuple[int, float, float]:  # fmt: skip
-    """One crawl: (articles stored, wall seconds, seconds to the first request)."""
+          tmp: Path) -> tuple[int, float, float, float]:  # fmt: skip
+    """One crawl: (articles stored, wall seconds, seconds to the first request, CPU seconds of
+    its processes)."""
     name = f"{mode}{workers}"
     config, db = tmp / f"{name}.toml", tmp / f"{name}.db"
     config.write_text(config_text(hosts, args, redis_url, name), encoding="utf-8")
@@ -118,20 +121,29 @@ def crawl(mode: str, workers: int, hosts: Hosts, args: argparse.Namespace, redis
     if mode == "cluster":
         subprocess.run([*CLI, "enqueue", *common], check=True)
     hosts.reset()
+    cpu_before = _children_cpu()
     started = time.monotonic()
     if mode == "run":
         subprocess.run([*CLI, "run", *common, *out], check=True)
     else:
         worker = [*CLI, "worker", "--exit-when-idle", *common]
+        worker += ["--concurrency", str(args.worker_concurrency)]
         processes = [subprocess.Popen(worker) for _ in range(workers)]
         subprocess.run([*CLI, "ingest", "--exit-when-idle", *common, *out], check=True)
         for process in processes:
             process.wait()
     elapsed = time.monotonic() - started
+    cpu = _children_cpu() - cpu_before
     first = (hosts.first_request or started) - started
     with sqlite3.connect(db) as conn:
         stored = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    return stored, elapsed, first
+    return stored, elapsed, first, cpu
+
+
+def _children_cpu() -> float:
+    """User and system seconds of the finished child processes (Redis is still running)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def start_redis() -> tuple[subprocess.Popen[bytes], str]:
@@ -159,13 +171,19 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.25, help="each site's download_delay")
     parser.add_argument("--concurrency", type=int, default=2, help="each site's concurrency")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument(
+        "--worker-concurrency",
+        type=int,
+        default=16,
+        help="each worker's requests at once per site (`worker --concurrency`)",
+    )
     args = parser.parse_args()
     hosts = Hosts(args.sites, args.articles, args.latency)
     print(f"{args.sites} sites on 127.0.0.2-{hosts.addresses[-1]}, {args.articles} articles each;")
     print(f"latency {args.latency * 1000:.0f} ms, download_delay {args.delay} s, "
           f"concurrency {args.concurrency} per site")  # fmt: skip
     redis_server, redis_url = start_redis()
-    results: dict[str, tuple[int, float, float]] = {}
+    results: dict[str, tuple[int, float, float, float]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             results["run"] = crawl("run", 0, hosts, args, redis_url, Path(tmp))
@@ -178,21 +196,27 @@ def main() -> None:
     report(results)
 
 
-def report(results: dict[str, tuple[int, float, float]]) -> None:
-    print(f"{'crawl':<10} {'articles':>8} {'wall s':>7} {'articles/s':>10} {'first req s':>11}")
-    for name, (stored, wall, first) in results.items():
+def report(results: dict[str, tuple[int, float, float, float]]) -> None:
+    print(
+        f"{'crawl':<11} {'articles':>8} {'wall s':>7} {'articles/s':>10} {'first req s':>11}"
+        f" {'CPU s':>6} {'cores busy':>10}"
+    )
+    for name, (stored, wall, first, cpu) in results.items():
         label = "run" if name == "run" else f"{name[:-1]} worker(s)"
-        print(f"{label:<10} {stored:>8} {wall:>7.1f} {stored / wall:>10.1f} {first:>11.2f}")
-    _, run_wall, _ = results["run"]
+        print(
+            f"{label:<11} {stored:>8} {wall:>7.1f} {stored / wall:>10.1f} {first:>11.2f}"
+            f" {cpu:>6.1f} {cpu / wall:>10.2f}"
+        )
+    run_wall = results["run"][1]
     if "1w" in results:
-        stored1, wall1, _ = results["1w"]
+        stored1, wall1, _, _ = results["1w"]
         print(f"one worker / run wall time: x{wall1 / run_wall:.2f} (aim <= 1.2)")
-        for name, (stored, wall, _) in results.items():
+        for name, (stored, wall, _, _) in results.items():
             if name not in ("run", "1w"):
                 ratio = (stored / wall) / (stored1 / wall1)
                 aim = " (aim >= 1.7)" if name == "2w" else ""
                 print(f"{name[:-1]} workers / one worker articles/s: x{ratio:.2f}{aim}")
-    worst = max(first for name, (_, _, first) in results.items() if name != "run")
+    worst = max(first for name, (_, _, first, _) in results.items() if name != "run")
     print(f"slowest first request of a cluster crawl: {worst:.2f} s (aim <= 3)")
 
 

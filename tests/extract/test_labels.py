@@ -31,6 +31,16 @@ def test_persian_labels_and_digits():
     assert found.published_raw == "۵ آبان ۱۴۰۴ - ۰۷:۵۲"
 
 
+def test_script_and_style_text_is_never_a_label():
+    page = (
+        "<body><script>var label = 'News ID : 111'; // <b>x</b></script>"
+        "<style>/* Publish Date : 10/27/2025 */</style><noscript>x</noscript>"
+        "<p>News ID : 253326</p><p>Publish Date : 10/27/2025 7:52:21 AM</p></body>"
+    )
+    found = find_labelled(parse_html(page))
+    assert (found.news_id, found.published_raw) == ("253326", "10/27/2025 7:52:21 AM")
+
+
 def test_label_without_value_is_not_a_match():
     page = "<body><p>News ID :</p><p>Some unrelated paragraph</p><p>Publish Date : soon</p></body>"
     found = find_labelled(parse_html(page))
