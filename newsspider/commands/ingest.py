@@ -44,5 +44,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"newsspider: ingest stopped by {stop}", file=sys.stderr)
         return stop.exit_status
     if not args.quiet:
-        print("ingest: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+        print(f"ingest: {counts or 'no articles'}")
     return EXIT_OK

@@ -120,6 +120,8 @@ def test_two_workers_store_every_article_once_and_skip_them_next_round(
     _enqueue(config, db)
     _finish(_worker(config, db))
     assert demo.requests and not _article_requests(demo)
+    ingest = _start(config, db, "ingest", "--exit-when-idle", "--out", str(tmp_path / "feeds"))
+    assert "ingest: no articles" in _finish(ingest)
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path, demo, redis_server):
