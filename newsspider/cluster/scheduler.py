@@ -32,8 +32,11 @@ from newsspider.cluster.wakeup import Wakeups
 
 logger = logging.getLogger(__name__)
 # How soon a worker with nothing to do for a site asks the shared queue again, should it
-# miss a wake-up (they are what normally tells it: newsspider.cluster.wakeup).
+# miss a wake-up (they are what normally tells it: newsspider.cluster.wakeup). The wait
+# doubles while the queue stays empty; past Scrapy's own heartbeat, which asks every 5 s
+# anyway, no extra ask is scheduled, so an idle worker costs next to nothing.
 IDLE_POLL_SECONDS = 1.0
+HEARTBEAT_SECONDS = 5.0
 
 
 class ClusterScheduler(Scheduler):
@@ -69,8 +72,9 @@ class ClusterScheduler(Scheduler):
         self.known_key = self.keys.known(self.site.name)
         self.id_pattern = re.compile(self.site.id_pattern) if self.site.id_pattern else None
         url = self.crawler.settings["REDIS_URL"]
-        Wakeups.shared(url, self.keys.wake).on_wake(self.site.name, self._ask_now)
+        Wakeups.shared(url, self.keys.wake).on_wake(self.site.name, self._woken)
         self.fallback_pending = False
+        self.idle_poll = IDLE_POLL_SECONDS
         self.renewer = LoopingCall(self.renew)
         self.renewer.start(self.lease_seconds / 3, now=False)
 
@@ -110,17 +114,26 @@ class ClusterScheduler(Scheduler):
         if request is None:
             self._ask_again_soon()
         else:
+            self.idle_poll = IDLE_POLL_SECONDS
             self.held.add(request.meta[LEASE_META])
         return request
 
     def _ask_again_soon(self) -> None:
-        """Should a wake-up be missed, look again soon, not at Scrapy's 5 s heartbeat."""
-        if not self.fallback_pending:
-            self.fallback_pending = True
-            call_later(IDLE_POLL_SECONDS, self._fallback)
+        """Should a wake-up be missed, look again soon (1, 2, 4 s while the queue stays
+        empty), then leave it to Scrapy's 5 s heartbeat."""
+        if self.fallback_pending or self.idle_poll > HEARTBEAT_SECONDS:
+            return
+        self.fallback_pending = True
+        call_later(self.idle_poll, self._fallback)
+        self.idle_poll *= 2
 
     def _fallback(self) -> None:
         self.fallback_pending = False
+        self._ask_now()
+
+    def _woken(self) -> None:
+        """The site's queue got requests: ask now, and soon again should the others take them."""
+        self.idle_poll = IDLE_POLL_SECONDS
         self._ask_now()
 
     def _ask_now(self) -> None:

@@ -2,8 +2,8 @@
 
 Whoever queues requests (a worker, `enqueue`, a lease put back) publishes the site's name
 on `<prefix>:wake` in the same round trip. Each worker process listens on one thread and
-has the site's engine ask the shared queue right away, instead of polling it; a slow
-fallback poll covers messages missed while Redis was away.
+has the site's engine ask the shared queue right away, instead of polling it. Messages
+published while the listener was away are lost, so on reconnecting it wakes every site.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import redis
 from redis.exceptions import RedisError
@@ -43,12 +44,21 @@ class Wakeups:
         from twisted.internet import reactor
 
         client = redis.Redis.from_url(self.url, socket_connect_timeout=5, health_check_interval=30)
+        reconnecting = False
         while True:
             try:
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
+                if reconnecting:
+                    everyone = [c for site in list(self.callbacks.values()) for c in site]
+                    self._call(reactor, everyone)
                 for message in pubsub.listen():
-                    for callback in self.callbacks.get(message["data"].decode(), ()):
-                        reactor.callFromThread(callback)
+                    self._call(reactor, self.callbacks.get(message["data"].decode(), []))
             except RedisError:  # the patient clients report the outage; listen again after
+                reconnecting = True
                 time.sleep(RETRY_SECONDS)
+
+    @staticmethod
+    def _call(reactor: Any, callbacks: list[Callable[[], None]]) -> None:
+        for callback in callbacks:
+            reactor.callFromThread(callback)
