@@ -17,7 +17,6 @@ from typing import Any
 import justext
 import lxml.html
 import trafilatura
-from readability import Document
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
@@ -77,6 +76,8 @@ def trafilatura_blocks(tree: Any, url: str | None, *, focus: str) -> list[Block]
 
 def readability_blocks(tree: Any) -> list[Block]:
     """readability-lxml's summary, split at its block elements."""
+    from readability import Document  # only when voting: it loads chardet (50 ms)
+
     try:
         summary = Document(deepcopy(tree)).summary(html_partial=True)
     except Exception as exc:  # readability raises assorted errors on odd pages
