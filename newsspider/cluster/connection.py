@@ -120,13 +120,42 @@ def where(client: redis.Redis) -> str:
     return f"{kwargs.get('host', '?')}:{kwargs.get('port', '')}/{kwargs.get('db', 0)}"
 
 
+class BoundedHandshakeConnection(redis.SSLConnection):
+    """A TLS connection whose handshake has the connect timeout, not the (long) socket
+    timeout: a plain Redis never answers a TLS hello, and a `rediss://` URL pointing at one
+    must fail as quickly as a refused connection."""
+
+    def _connect(self) -> Any:
+        timeout = self.socket_timeout
+        self.socket_timeout = self.socket_connect_timeout  # what the handshake runs under
+        try:
+            sock = super()._connect()
+        finally:
+            self.socket_timeout = timeout
+        sock.settimeout(timeout)
+        return sock
+
+
+def client_options(url: str) -> dict[str, Any]:
+    """The connect timeout for every client of `url`, and the bounded TLS handshake for
+    `rediss://` (the wake-up listener blocks on its socket: it adds no socket timeout)."""
+    options: dict[str, Any] = {"socket_connect_timeout": 5}
+    if url.startswith("rediss://"):
+        options["connection_class"] = BoundedHandshakeConnection
+    return options
+
+
 def connect(url: str, max_wait: float | None = None) -> PatientRedis:
     """A patient client for `url` (bytes replies; connect and socket timeouts set)."""
-    client = cast(PatientRedis, PatientRedis.from_url(url, **CLIENT_OPTIONS))
+    client = cast(PatientRedis, PatientRedis.from_url(url, **_command_options(url)))
     client.max_wait = max_wait
     return client
 
 
-CLIENT_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 60}
-REDIS_PARAMS = {"redis_cls": "newsspider.cluster.connection.PatientRedis", **CLIENT_OPTIONS}
-"""scrapy-redis' `REDIS_PARAMS`: its connections are patient clients too."""
+def redis_params(url: str) -> dict[str, Any]:
+    """scrapy-redis' `REDIS_PARAMS` for `url`: its connections are patient clients too."""
+    return {"redis_cls": "newsspider.cluster.connection.PatientRedis", **_command_options(url)}
+
+
+def _command_options(url: str) -> dict[str, Any]:
+    return {**client_options(url), "socket_timeout": 60}

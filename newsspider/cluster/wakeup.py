@@ -16,7 +16,7 @@ from typing import Any
 import redis
 from redis.exceptions import RedisError
 
-from newsspider.cluster.connection import RETRY_SECONDS
+from newsspider.cluster.connection import RETRY_SECONDS, client_options
 
 _LISTENERS: dict[tuple[str, str], Wakeups] = {}
 
@@ -43,7 +43,8 @@ class Wakeups:
     def _listen(self) -> None:
         from twisted.internet import reactor
 
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=5, health_check_interval=30)
+        options = client_options(self.url)
+        client = redis.Redis.from_url(self.url, health_check_interval=30, **options)
         reconnecting = False
         while True:
             try:

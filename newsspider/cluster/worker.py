@@ -30,7 +30,7 @@ from scrapy.utils.asyncio import call_later
 from newsspider import stats
 from newsspider.cluster import stopping
 from newsspider.cluster.config import ClusterOptions
-from newsspider.cluster.connection import REDIS_PARAMS, connect
+from newsspider.cluster.connection import connect, redis_params
 from newsspider.cluster.itemqueue import ItemQueue
 from newsspider.cluster.keys import Keys
 from newsspider.cluster.queues import LEASE_META
@@ -54,7 +54,7 @@ def worker_settings(
     prefix = options.key_prefix
     cluster = {
         "REDIS_URL": options.redis_url,
-        "REDIS_PARAMS": REDIS_PARAMS,
+        "REDIS_PARAMS": redis_params(options.redis_url),
         "SCHEDULER": "newsspider.cluster.scheduler.ClusterScheduler",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",

@@ -163,6 +163,36 @@ def test_a_wrong_password_is_a_configuration_error(tmp_path, command):
     assert len(lines) == 1 and "redis_url" in lines[0] and "authentication failed" in lines[0]
 
 
+@pytest.mark.parametrize("command", ["enqueue", "worker", "ingest"])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("redis://127.0.0.1:{port}/999", "database number"),
+        ("rediss://127.0.0.1:{port}/0", "TLS failed"),  # a plain Redis never answers TLS
+    ],
+)
+def test_a_database_redis_lacks_or_a_tls_mismatch_fails_fast(tmp_path, command, url, problem):
+    server = RedisProcess().start()
+    try:
+        config = tmp_path / "sites.toml"
+        config.write_text(
+            '[sites.s]\nkind = "portal"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+            f'timezone = "UTC"\n[cluster]\nredis_url = "{url.format(port=server.port)}"\n',
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        done = subprocess.run(
+            _cli(config, tmp_path / "n.db", command), capture_output=True, text=True, timeout=60
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        server.stop()
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "redis_url" in lines[0] and problem in lines[0], lines
+    assert elapsed < 30, "a TLS handshake must time out like a connection, not like a command"
+
+
 def _unreachable_config(tmp_path: Path) -> Path:
     config = tmp_path / "sites.toml"
     config.write_text(
