@@ -171,7 +171,7 @@ def due_sites(
     the interval, at most two minutes, so cron's own jitter never skips a turn).
     """
     due, later = [], {}
-    starts = _last_starts(db_path)
+    starts = _last_starts(db_path, [site.name for site in sites])
     for site in sites:
         last = starts.get(site.name)
         if site.schedule is None or last is None:
@@ -187,10 +187,10 @@ def due_sites(
     return due, later
 
 
-def _last_starts(db_path: str) -> dict[str, datetime]:
+def _last_starts(db_path: str, sites: list[str]) -> dict[str, datetime]:
     try:
         with read.reading(db_path) as conn:
-            return read.last_starts(conn)
+            return read.last_starts(conn, sites)
     except DatabaseError:  # no database or no schema yet
         return {}
 

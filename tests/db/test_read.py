@@ -1,0 +1,105 @@
+"""Reads of a site's crawl runs: right on a long history, and index look-ups, never scans."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsspider.db import SCHEMA_VERSION, Database, read
+from newsspider.db.schema import RUN_INDEXES
+
+SITES = ("alpha", "beta")
+
+
+def _run(site: str, started: str, status: str = "ok") -> tuple:
+    return (site, started, started.replace(":00Z", ":30Z"), status, 3, 1)
+
+
+@pytest.fixture
+def history(tmp_path):
+    """A database with a history of runs: each site's latest is interrupted, its latest
+    success is the one before it, and `gamma` has an article but no run."""
+    path = tmp_path / "news.db"
+    Database(path).close()
+    runs = [_run(site, f"2026-11-{day:02d}T10:00:00Z") for day in range(1, 29) for site in SITES]
+    runs += [_run(site, "2026-11-29T10:00:00Z", "failed") for site in SITES]
+    runs += [_run(site, "2026-11-30T10:00:00Z", "interrupted") for site in SITES]
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO crawl_runs (site, started, finished, status, requests, new) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            runs,
+        )
+        conn.execute(
+            "INSERT INTO articles (site, news_id, url, title, body_text, fetched_at) "
+            "VALUES ('gamma', '1', 'http://g.test/1', 't', 'b', '2026-11-30T10:00:00Z')"
+        )
+    return path
+
+
+def test_runs_read_right_on_a_long_history(history):
+    with read.reading(history) as conn:
+        assert read.stored_sites(conn) == {"alpha", "beta", "gamma"}
+        recent = read.recent_runs(conn, "alpha")
+        assert [r["status"] for r in recent[:3]] == ["interrupted", "failed", "ok"]
+        assert recent[0]["id"] > recent[1]["id"] > recent[2]["id"]
+        assert read.last_success(conn, "alpha") == "2026-11-28T10:00:30Z"
+        starts = read.last_starts(conn, ["alpha", "gamma"])  # interrupted runs take no turn
+        assert starts == {"alpha": datetime(2026, 11, 29, 10, tzinfo=UTC)}
+        assert read.previous_run(conn, "beta", recent[0]["id"] + 1) == ("failed", 0)
+        assert read.previous_run(conn, "beta", None) == ("interrupted", 0)
+
+
+def test_every_read_of_a_sites_runs_is_an_index_look_up(history):
+    """A cron run a quarter-hour writes 35,000 runs a year per site: `status`, health, the
+    alarm feed and the scheduler must not read them all."""
+    with read.reading(history) as conn:
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        read.stored_sites(conn)
+        newest = read.recent_runs(conn, "alpha")[0]["id"]
+        read.last_success(conn, "alpha")
+        read.last_starts(conn, list(SITES))
+        read.previous_run(conn, "alpha", newest)
+        read.previous_run(conn, "alpha", None)
+        conn.set_trace_callback(None)
+        plans = {sql: _plan(conn, sql) for sql in statements if "crawl_runs" in sql}
+    assert len(plans) >= 5
+    for sql, plan in plans.items():
+        assert "SCAN crawl_runs" not in plan and "TEMP B-TREE" not in plan, (sql, plan)
+
+
+def _plan(conn: sqlite3.Connection, sql: str) -> str:
+    return "\n".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def test_a_database_without_the_run_indexes_gets_them_from_the_next_writer(history):
+    with sqlite3.connect(history) as conn:
+        for name in RUN_INDEXES:
+            conn.execute(f"DROP INDEX {name}")
+    Database(history).close()
+    with sqlite3.connect(history) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert set(RUN_INDEXES) <= names
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_the_documented_history_trim_keeps_a_year(tmp_path):
+    """docs/operations.md, "A long history": its sqlite3 command, run as shown."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text("utf-8")
+    section = doc.split("### A long history", 1)[1]
+    (command,) = re.findall(r'^sqlite3 news\.db "(.*)"$', section.split("```sh", 1)[1], re.M)
+    path = tmp_path / "news.db"
+    Database(path).close()
+    now = datetime.now(UTC)
+    stamps = [(now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ") for days in (800, 1)]
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO crawl_runs (site, started) VALUES ('a', ?)", [(s,) for s in stamps]
+        )
+        conn.execute(command)
+        assert [r[0] for r in conn.execute("SELECT started FROM crawl_runs")] == stamps[1:]
