@@ -122,12 +122,15 @@ def qualified(key: str, table: str) -> str:
 
 # Version 2: indexes that let one feed cost its own size, not the database's, and the
 # category/tag labels of every article as rows (kept by triggers, so writers need not care).
-# A cron run a quarter-hour adds 35,000 rows a year per site: every read of a site's runs
-# (its latest, the one before, its last success) must be an index look-up, never a scan.
-RUN_INDEXES = {
+# A cron run a quarter-hour adds 35,000 runs a year per site, and a busy site as many
+# articles: a site's latest runs, its last success and its new articles of the last day
+# (`status`, health, the alarm feed, the scheduler) must be index look-ups, never scans.
+HISTORY_INDEXES = {
     "crawl_runs_site_id": "CREATE INDEX IF NOT EXISTS crawl_runs_site_id ON crawl_runs (site, id)",
     "crawl_runs_site_ok": "CREATE INDEX IF NOT EXISTS crawl_runs_site_ok "
     "ON crawl_runs (site, status, finished)",
+    "articles_site_first_seen": "CREATE INDEX IF NOT EXISTS articles_site_first_seen "
+    "ON articles (site, first_seen)",
 }
 _FEED_INDEXES = (
     f"CREATE INDEX IF NOT EXISTS articles_feed_newest ON articles ({NEWEST_FIRST_KEY})",
@@ -250,7 +253,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     for name, kind in RUN_COLUMNS.items():  # version 1 -> 2: failure reasons by kind
         if name not in runs.columns_dict:
             runs.add_column(name, kind)
-    for statement in RUN_INDEXES.values():
+    for statement in HISTORY_INDEXES.values():
         db.execute(statement)
     _create_feed_schema(db)
     for statement in _STEADY_TABLES:
@@ -266,10 +269,10 @@ def _narrow_fts_trigger(db: sqlite_utils.Database) -> None:
 
 
 def is_complete(conn: sqlite3.Connection) -> bool:
-    """Whether every column, steady-state table and run index of this version is there.
+    """Whether every column, steady-state table and history index of this version is there.
     Version 4 was first written in two halves (published_local; the steady state), so a
     database stamped 4 by either half lacks the other's; a database written by an earlier
-    release of version 5 lacks the run indexes. `create_schema` adds what is missing."""
+    release of version 5 lacks the history indexes. `create_schema` adds what is missing."""
 
     def names(kind: str) -> set[str]:
         return {
@@ -287,7 +290,7 @@ def is_complete(conn: sqlite3.Connection) -> bool:
         and set(RUN_COLUMNS) <= columns("crawl_runs")
         and set(PARENT_COLUMNS) <= columns("article_fingerprints")
         and not _fts_trigger_is_broad(conn)
-        and set(RUN_INDEXES) <= indexes
+        and set(HISTORY_INDEXES) <= indexes
     )
 
 
