@@ -163,6 +163,8 @@ class Database:
                 version,
                 SCHEMA_VERSION,
             )
+        elif version == SCHEMA_VERSION:  # e.g. indexes a later release of this version adds
+            logger.info("%s: completing schema version %d (once)", self.path, version)
         with self.transaction():
             create_schema(self.db)
             if orphans:  # schema 4 -> 5: stories' parents were not stored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -107,11 +108,15 @@ def _steps(path: Path, name: str) -> int:
     return count
 
 
-def test_a_database_without_the_history_indexes_gets_them_from_the_next_writer(history):
+def test_a_database_without_the_history_indexes_gets_them_from_the_next_writer(history, caplog):
     with sqlite3.connect(history) as conn:
         for name in HISTORY_INDEXES:
             conn.execute(f"DROP INDEX {name}")
-    Database(history).close()
+    with caplog.at_level(logging.INFO, logger="newsspider.db"):
+        Database(history).close()
+        Database(history).close()
+    said = [r.getMessage() for r in caplog.records if "schema" in r.getMessage()]
+    assert said == [f"{history}: completing schema version {SCHEMA_VERSION} (once)"]
     with sqlite3.connect(history) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert set(HISTORY_INDEXES) <= names
