@@ -1,10 +1,14 @@
-"""A long run history: `status`, `export` and the scheduler with a million `crawl_runs` rows.
+"""A long history: `status`, `export` and the scheduler with a million `crawl_runs` rows,
+and the start of a site's crawl with `--articles` stored articles.
 
 A site crawled every quarter-hour adds 35,000 runs a year. This times the commands that
 read runs on a database with a few runs per site, then with `--runs` in all (median of
 three each, process start included), and prints the ratios: they should stay near 1.
+Then it stores `--articles` articles of one site, a day's worth every 144 (their re-checks
+done, but for the last three days'), and times what every crawl of that site reads first:
+the IDs and URLs it knows and the articles due for a re-check.
 
-    python bench/history.py [--runs 1000000] [--sites 4]
+    python bench/history.py [--runs 1000000] [--sites 4] [--articles 300000]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from newsspider.config import load_config
 from newsspider.crawl import due_sites
 from newsspider.db import Database
+from newsspider.incremental import KnownArticles
 
 CLI = [sys.executable, "-m", "newsspider.cli"]
 FEW = 10
@@ -34,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1_000_000, help="runs in all")
     parser.add_argument("--sites", type=int, default=4)
+    parser.add_argument("--articles", type=int, default=300_000, help="articles of site0")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         config, db = Path(tmp) / "sites.toml", Path(tmp) / "news.db"
@@ -43,10 +49,31 @@ def main() -> None:
         few = _timings(config, db, Path(tmp) / "feeds")
         _add_runs(db, args.sites, args.runs // args.sites - FEW, offset=FEW)
         many = _timings(config, db, Path(tmp) / "feeds")
+        _add_articles(db, args.articles)
+        site = load_config(config).sites["site0"]
+        load = _median(lambda: KnownArticles.load(str(db), site, datetime.now(UTC), None))
     print(f"{args.sites} sites; {FEW} runs each, then {args.runs // args.sites} each")
     print(f"{'step':<12} {'few s':>7} {'many s':>7} {'ratio':>6}")
     for step in few:
         print(f"{step:<12} {few[step]:>7.3f} {many[step]:>7.3f} {many[step] / few[step]:>6.2f}")
+    per_article = 1e6 * load / max(args.articles, 1)
+    print(
+        f"known articles of a site with {args.articles}: {load:.2f} s ({per_article:.1f} us each)"
+    )
+
+
+def _add_articles(db: Path, count: int) -> None:
+    """`count` articles of site0, ten minutes apart, re-checked after their last step."""
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO articles (site, news_id, url, title, body_text, fetched_at, "
+            "first_seen, published, last_checked) "
+            "SELECT 'site0', i, 'https://site0.example/news/' || i, 't', 'b', 'x', "
+            "strftime(?, 'now', -10 * i || ' minutes'), strftime(?, 'now', -10 * i || ' minutes'), "
+            "CASE WHEN i > 432 THEN strftime(?, 'now', -10 * i + 4330 || ' minutes') END FROM n",
+            (count, STAMP, STAMP, STAMP),
+        )
 
 
 def _site(number: int) -> str:

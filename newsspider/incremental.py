@@ -81,7 +81,8 @@ class KnownArticles:
         """
         try:
             with read.reading(db_path) as conn:
-                rows = read.known_articles(conn, site.name)
+                last_step = max(site.recheck) if site.recheck else None
+                rows = read.known_articles(conn, site.name, last_step)
                 previous = read.previous_run(conn, site.name, run_id)
                 listings = {
                     url: ListingState(url, *validators)
@@ -92,15 +93,14 @@ class KnownArticles:
         caught_up = previous is not None and previous[0] == STATUS_OK and not previous[1]
         known = cls(listings=listings, caught_up=caught_up)
         known.shortcuts = caught_up and site.stop_after_known_pages > 0
-        for news_id, url, canonical, etag, modified, published, first, checked in rows:
+        for news_id, url, canonical, etag, modified, published, first, checked, maybe in rows:
             known.ids.add(news_id)
             known.urls.update(url_key(u) for u in (url, canonical) if u)
+            if not (maybe and url):
+                continue
             first_seen = parse_iso(first)
-            if (
-                url
-                and first_seen
-                and site.recheck
-                and is_due(parse_iso(published), first_seen, parse_iso(checked), now, site.recheck)
+            if first_seen and is_due(
+                parse_iso(published), first_seen, parse_iso(checked), now, site.recheck
             ):
                 known.refresh.append(RefreshTarget(news_id, url, etag, modified))
         return known
@@ -111,7 +111,11 @@ class KnownArticles:
 
 
 def url_key(url: str) -> str:
-    """An article URL as compared: without fragment and tracking parameters."""
+    """An article URL as compared: without fragment and tracking parameters. A plain
+    http(s) URL without query or fragment is its own key (a run computes the key of every
+    stored article, and parsing each one again is most of that cost)."""
+    if "?" not in url and "#" not in url and url.startswith(("http://", "https://")):
+        return url
     return strip_tracking(urldefrag(url)[0])
 
 

@@ -278,13 +278,23 @@ def _json_counts(text: str | None) -> dict[str, int]:
 # Known articles and listings ----------------------------------------------------
 
 
-def known_articles(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]:
+def known_articles(
+    conn: sqlite3.Connection, site: str, last_step: int | None
+) -> list[tuple[Any, ...]]:
     """The site's articles: news_id, url, canonical_url, http_etag, http_last_modified,
-    published, first_seen, last_checked (what the re-check schedule needs)."""
+    published, first_seen, last_checked, and whether a re-check may still be due: its last
+    check (else its first fetch) came before its last step, `last_step` seconds after its
+    date (else its first fetch). Only those need `recheck.is_due`: on a long history, the
+    others are almost all (a second's slack keeps the test a superset of `is_due`'s)."""
+    may_be_due = (
+        "coalesce(julianday(coalesce(last_checked, first_seen)) < "
+        "julianday(coalesce(published, first_seen)) + (? + 1) / 86400.0, 1)"
+    )
     return conn.execute(
         "SELECT news_id, url, canonical_url, http_etag, http_last_modified, "
-        "published, first_seen, last_checked FROM articles WHERE site = ?",
-        (site,),
+        f"published, first_seen, last_checked, {may_be_due if last_step is not None else 0} "
+        "FROM articles WHERE site = ?",
+        (last_step, site) if last_step is not None else (site,),
     ).fetchall()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urldefrag
 
 import pytest
 
@@ -17,7 +19,9 @@ from newsspider.db.crawlstate import (
     save_robots,
 )
 from newsspider.db.read import listing_states
-from newsspider.incremental import KnownArticles
+from newsspider.extract.metadata import strip_tracking
+from newsspider.incremental import KnownArticles, url_key
+from newsspider.recheck import is_due
 
 SEEN = datetime(2025, 10, 27, 5, 0, tzinfo=UTC)
 PUBLISHED = "2025-10-27T04:00:00Z"
@@ -126,3 +130,48 @@ def test_version_3_database_is_upgraded_in_place(tmp_path):
         assert {"listing_state", "robots_cache"} <= tables
         assert database.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         database.close()
+
+
+def test_the_due_prefilter_of_a_long_history_loses_no_due_article(tmp_path):
+    """`known_articles` flags the rows that may be due in SQL; the refresh list must be
+    exactly what `is_due` over every row gives, on random dates, nulls and checks."""
+    rng = random.Random(7)
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    steps = (3600, 6 * 3600, 86400, 3 * 86400)
+    database = Database(tmp_path / "news.db")
+    rows = []
+    for number in range(1500):
+        first_seen = now - timedelta(seconds=rng.randrange(0, 20 * 86400))
+        published = rng.choice([None, first_seen - timedelta(seconds=rng.randrange(0, 4 * 86400))])
+        checked = rng.choice([None, first_seen + timedelta(seconds=rng.randrange(0, 5 * 86400))])
+        checked = checked if checked is None or checked <= now else None
+        rows.append((str(number), published, first_seen, checked))
+    stamp = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None  # noqa: E731
+    database.conn.executemany(
+        "INSERT INTO articles (site, news_id, url, title, body_text, fetched_at, published, "
+        "first_seen, last_checked) VALUES ('s1', ?, 'https://a.example/n', 't', 'b', 'x', ?, ?, ?)",
+        [(n, stamp(p), stamp(f), stamp(c)) for n, p, f, c in rows],
+    )
+    database.commit()
+    known = KnownArticles.load(database.path, _site(recheck=["1h", "6h", "1d", "3d"]), now, None)
+    expected = sorted(n for n, p, f, c in rows if is_due(p, f, c, now, steps))
+    database.close()
+    assert sorted(t.news_id for t in known.refresh) == expected
+    assert 0 < len(expected) < len(rows)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://a.example/news/1",
+        "http://a.example",
+        "https://A.Example:8443/path;p/x%20y/",
+        "https://[::1]/x",
+        "https://a.example//double/slash",
+        "https://a.example/n?id=3&utm_source=x#top",
+        "https://a.example/n#frag",
+        "HTTPS://a.example/upper-scheme",
+    ],
+)
+def test_a_url_key_is_the_url_without_tracking_and_fragment(url):
+    assert url_key(url) == strip_tracking(urldefrag(url)[0])
