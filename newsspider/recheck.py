@@ -11,6 +11,9 @@ Pure functions, no Scrapy and no database, so every rule is testable with a fake
 - the steps already past when the article was first seen are never taken (that first
   fetch saw the page after them): a backfill, first seen after its last step, is never
   re-checked;
+- a step is taken at most one schedule length (its last step) late: after a long pause,
+  an upgrade from a version without re-checks, or turning them on for a site with a
+  history, only the recent articles are fetched again, not the whole archive;
 - an empty schedule turns re-checks off.
 """
 
@@ -23,8 +26,10 @@ from datetime import datetime, timedelta
 def due_steps(
     anchor: datetime, last_checked: datetime, now: datetime, steps: Sequence[int]
 ) -> list[int]:
-    """The steps (seconds after `anchor`) that fell after the last check and by `now`."""
-    return [s for s in steps if last_checked < anchor + timedelta(seconds=s) <= now]
+    """The steps (seconds after `anchor`) that fell after the last check and by `now`, and
+    at most the last step's length ago."""
+    oldest = now - timedelta(seconds=max(steps, default=0))
+    return [s for s in steps if max(last_checked, oldest) < anchor + timedelta(seconds=s) <= now]
 
 
 def is_due(

@@ -82,3 +82,15 @@ def test_without_a_date_the_schedule_counts_from_first_seen():
 
 def test_an_empty_schedule_never_rechecks():
     assert not is_due(PUBLISHED, PUBLISHED, None, PUBLISHED + timedelta(days=1), ())
+
+
+def test_a_step_is_taken_at_most_one_schedule_length_late():
+    """After a long pause, an upgrade from a version without re-checks, or re-checks turned
+    on for a site with a history, the archive is not fetched again: only recent articles."""
+    last_step = timedelta(seconds=max(STEPS))
+    archive = Article(PUBLISHED, first_seen=PUBLISHED + timedelta(minutes=5))
+    assert not archive.run(PUBLISHED + timedelta(days=30))
+    recent = Article(PUBLISHED, first_seen=PUBLISHED + timedelta(minutes=5))
+    assert recent.run(PUBLISHED + last_step + last_step - timedelta(seconds=1))  # the 3d step
+    late = Article(PUBLISHED, first_seen=PUBLISHED + timedelta(minutes=5))
+    assert not late.run(PUBLISHED + last_step + last_step + timedelta(seconds=1))
