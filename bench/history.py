@@ -20,7 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -101,21 +103,17 @@ def _timings(config: Path, db: Path, out: Path) -> dict[str, float]:
         "status": [*CLI, "status", "--config", str(config), "--db", str(db)],
         "export": [*CLI, "export", "--config", str(config), "--db", str(db), "--out", str(out)],
     }
-    timings = {name: _median(lambda c=command: _run(c)) for name, command in commands.items()}
+    timings = {
+        name: _median(partial(subprocess.run, command, capture_output=True, check=False))
+        for name, command in commands.items()
+    }
     sites = list(load_config(config).sites.values())
-    timings["due_sites"] = _median(lambda: _call(due_sites, sites, str(db), datetime.now(UTC)))
+    timings["due_sites"] = _median(lambda: due_sites(sites, str(db), datetime.now(UTC)))
     return timings
 
 
-def _run(command: list[str]) -> None:
-    subprocess.run(command, capture_output=True, check=False)
-
-
-def _call(function, *args) -> None:  # type: ignore[no-untyped-def]
-    function(*args)
-
-
-def _median(step) -> float:  # type: ignore[no-untyped-def]
+def _median(step: Callable[[], object]) -> float:
+    """Median seconds of three calls."""
     seconds = []
     for _ in range(3):
         started = time.perf_counter()
