@@ -119,6 +119,19 @@ def url_key(url: str) -> str:
     return strip_tracking(urldefrag(url)[0])
 
 
+def refresh_request(spider: Any, target: RefreshTarget) -> Request:
+    """The conditional re-fetch of a stored article whose re-check is due (a 304 is
+    `unchanged`; a 200 goes through the pipelines, so a correction becomes a revision)."""
+    return Request(
+        target.url,
+        headers=conditional_headers(target),
+        callback=spider.parse_article,
+        errback=spider.count_error,
+        meta={REFRESH: True, "handle_httpstatus_list": [304]},
+        priority=-1,
+    )
+
+
 def conditional_headers(target: RefreshTarget) -> dict[str, str]:
     return ListingState(target.url, target.etag, target.last_modified).conditional_headers()
 
@@ -195,18 +208,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         async for request in start:
             yield self.conditional(request)
         for target in self.known.refresh:
-            yield self.refresh_request(target)
-
-    def refresh_request(self, target: RefreshTarget) -> Request:
-        spider = self.crawler.spider
-        return Request(
-            target.url,
-            headers=conditional_headers(target),
-            callback=spider.parse_article,  # type: ignore[union-attr]
-            errback=spider.count_error,  # type: ignore[union-attr]
-            meta={REFRESH: True, "handle_httpstatus_list": [304]},
-            priority=-1,
-        )
+            yield refresh_request(self.crawler.spider, target)
 
     def conditional(self, request: Any) -> Any:
         """A first listing page, feed or sitemap asks for its last answer's validators."""

@@ -3,13 +3,16 @@
 A site is due when the cluster holds no work for it (nothing queued, no lease): its
 previous round is over. Starting a round clears the site's dupefilter (so an article
 that failed last time is tried again; stored ones are skipped by the known set) and
-pushes the site's start requests exactly as its spider makes them.
+pushes the site's start requests exactly as its spider makes them, then the conditional
+re-fetches of its stored articles whose re-check is due (read from the database, and
+marked checked there, as `run` does at a crawl's start).
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider
@@ -23,6 +26,9 @@ from newsspider.cluster.queues import LeaseQueue, reclaim_expired
 from newsspider.cluster.rounds import open_round
 from newsspider.cluster.worker import worker_spider_class
 from newsspider.config import SiteConfig
+from newsspider.db import Database
+from newsspider.db.crawlstate import mark_checked
+from newsspider.incremental import KnownArticles, refresh_request
 from newsspider.spiders import spider_class_for
 
 
@@ -33,6 +39,7 @@ class EnqueueResult:
     queued: int  # requests waiting when enqueue looked (not due when > 0 or in flight)
     in_flight: int
     reclaimed: int
+    rechecks: int = 0  # conditional re-fetches of stored articles queued
 
     @property
     def due(self) -> bool:
@@ -40,16 +47,19 @@ class EnqueueResult:
 
 
 def enqueue_sites(
-    options: ClusterOptions, sites: list[SiteConfig], max_wait: float | None = None
+    options: ClusterOptions,
+    sites: list[SiteConfig],
+    db_path: str,
+    max_wait: float | None = None,
 ) -> list[EnqueueResult]:
     """Start a round of each due site; `max_wait` bounds a wait for an unreachable Redis."""
     server = connect(options.redis_url, max_wait=max_wait)
     keys = Keys(options.key_prefix)
-    return [_enqueue_site(server, keys, options, site) for site in sites]
+    return [_enqueue_site(server, keys, options, site, db_path) for site in sites]
 
 
 def _enqueue_site(
-    server: Any, keys: Keys, options: ClusterOptions, site: SiteConfig
+    server: Any, keys: Keys, options: ClusterOptions, site: SiteConfig, db_path: str
 ) -> EnqueueResult:
     name = site.name
     reclaimed = reclaim_expired(server, keys.requests(name), keys.leases(name))
@@ -61,13 +71,27 @@ def _enqueue_site(
     queue = LeaseQueue(server, spider, keys.requests(name))
     dupefilter = RFPDupeFilter(server, key=keys.dupefilter(name))
     dupefilter.clear()
-    requests = [
-        queue.encode(request)
+    starts = [
+        request
         for request in asyncio.run(_start_requests(spider))
         if request.dont_filter or not dupefilter.request_seen(request)
     ]
-    open_round(server, keys, name, requests)
-    return EnqueueResult(name, len(requests), queued, in_flight, reclaimed)
+    rechecks = _due_rechecks(spider, site, db_path)
+    open_round(server, keys, name, [queue.encode(r) for r in [*starts, *rechecks]])
+    return EnqueueResult(name, len(starts), queued, in_flight, reclaimed, len(rechecks))
+
+
+def _due_rechecks(spider: Spider, site: SiteConfig, db_path: str) -> list[Request]:
+    """The site's stored articles whose re-check is due, marked checked (as `run` does)."""
+    now = datetime.now(UTC)
+    targets = KnownArticles.load(db_path, site, now, run_id=None).refresh
+    if targets:
+        db = Database(db_path)
+        try:
+            mark_checked(db, site.name, [t.news_id for t in targets], now)
+        finally:
+            db.close()
+    return [refresh_request(spider, target) for target in targets]
 
 
 def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:

@@ -33,7 +33,7 @@ def cmd_enqueue(args: argparse.Namespace) -> int:
     refuse_in_cluster(config.path, sites)
     stopping.install(stopping.raise_stopped)
     try:
-        results = enqueue_sites(options, sites, max_wait=args.wait)
+        results = enqueue_sites(options, sites, args.db, max_wait=args.wait)
     except stopping.Stopped as stop:
         print(f"newsspider: enqueue stopped by {stop}", file=sys.stderr)
         return stop.exit_status
@@ -42,7 +42,8 @@ def cmd_enqueue(args: argparse.Namespace) -> int:
             print(f"{result.site}: {result.reclaimed} requests of a stopped worker re-queued")
         if result.due:
             if not args.quiet:
-                print(f"{result.site}: {result.pushed} start requests queued")
+                rechecks = f", {result.rechecks} re-checks" if result.rechecks else ""
+                print(f"{result.site}: {result.pushed} start requests queued{rechecks}")
         elif not args.quiet:
             print(
                 f"{result.site}: not due, round still running "

@@ -7,11 +7,14 @@ that must skip every stored article.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -85,7 +88,7 @@ def _expected(demo: DemoServer) -> int:
     return sum(1 for a in demo.truth().articles() if a.section in SECTIONS)
 
 
-def test_two_workers_store_every_article_once_and_skip_them_next_round(
+def test_two_workers_store_every_article_once_skip_them_next_round_and_recheck_due_ones(
     tmp_path, demo, redis_server
 ):
     # A small delay spreads the crawl over seconds, so both workers surely take part.
@@ -122,6 +125,40 @@ def test_two_workers_store_every_article_once_and_skip_them_next_round(
     assert demo.requests and not _article_requests(demo)
     ingest = _start(config, db, "ingest", "--exit-when-idle", "--out", str(tmp_path / "feeds"))
     assert "ingest: no articles" in _finish(ingest)
+
+    # Third round: an article whose re-check is due (its 1h step passed) is fetched again,
+    # conditionally, and marked checked, as `run` would.
+    path, site = _make_one_article_due(db)
+    demo.clear_requests()
+    assert "1 re-checks" in _enqueue(config, db)
+    _finish(_worker(config, db))
+    assert _article_requests(demo) == [path]
+    _finish(_start(config, db, "ingest", "--exit-when-idle", "--out", str(tmp_path / "feeds")))
+    with sqlite3.connect(db) as conn:
+        checks = conn.execute("SELECT sum(checks) FROM articles").fetchone()[0]
+        run = conn.execute(
+            "SELECT unchanged, requests_by_purpose FROM crawl_runs WHERE site = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (site,),
+        ).fetchone()
+    assert checks == 1
+    assert run[0] == 1 and json.loads(run[1]).get("recheck") == 1, run  # answered 304
+
+
+def _make_one_article_due(db: Path) -> tuple[str, str]:
+    """Date one stored article two hours ago, first seen just after: its 1h step is due."""
+    now = datetime.now(UTC)
+    stamp = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    with sqlite3.connect(db) as conn:
+        site, news_id, url = conn.execute(
+            "SELECT site, news_id, url FROM articles LIMIT 1"
+        ).fetchone()
+        conn.execute(
+            "UPDATE articles SET published = ?, first_seen = ?, last_checked = NULL "
+            "WHERE site = ? AND news_id = ?",
+            (stamp(now - timedelta(hours=2)), stamp(now - timedelta(minutes=115)), site, news_id),
+        )
+    return urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else ""), site
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path, demo, redis_server):
