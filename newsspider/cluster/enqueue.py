@@ -76,22 +76,21 @@ def _enqueue_site(
         for request in asyncio.run(_start_requests(spider))
         if request.dont_filter or not dupefilter.request_seen(request)
     ]
-    rechecks = _due_rechecks(spider, site, db_path)
+    now = datetime.now(UTC)
+    due = KnownArticles.load(db_path, site, now, run_id=None).refresh
+    rechecks = [refresh_request(spider, target) for target in due]
     open_round(server, keys, name, [queue.encode(r) for r in [*starts, *rechecks]])
+    if due:  # marked once queued: a failure between the two re-checks twice, never not at all
+        _mark_checked(db_path, site.name, [target.news_id for target in due], now)
     return EnqueueResult(name, len(starts), queued, in_flight, reclaimed, len(rechecks))
 
 
-def _due_rechecks(spider: Spider, site: SiteConfig, db_path: str) -> list[Request]:
-    """The site's stored articles whose re-check is due, marked checked (as `run` does)."""
-    now = datetime.now(UTC)
-    targets = KnownArticles.load(db_path, site, now, run_id=None).refresh
-    if targets:
-        db = Database(db_path)
-        try:
-            mark_checked(db, site.name, [t.news_id for t in targets], now)
-        finally:
-            db.close()
-    return [refresh_request(spider, target) for target in targets]
+def _mark_checked(db_path: str, site: str, news_ids: list[str], now: datetime) -> None:
+    db = Database(db_path)
+    try:
+        mark_checked(db, site, news_ids, now)
+    finally:
+        db.close()
 
 
 def _spider_for(site: SiteConfig, options: ClusterOptions) -> Spider:
