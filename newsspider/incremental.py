@@ -23,6 +23,7 @@ connection, so a batch lost to a kill is fetched again by the next run.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -81,8 +82,8 @@ class KnownArticles:
         """
         try:
             with read.reading(db_path) as conn:
-                last_step = max(site.recheck) if site.recheck else None
-                rows = read.known_articles(conn, site.name, last_step)
+                rows = read.known_articles(conn, site.name)
+                refresh = due_rechecks(conn, site, now)
                 previous = read.previous_run(conn, site.name, run_id)
                 listings = {
                     url: ListingState(url, *validators)
@@ -91,23 +92,32 @@ class KnownArticles:
         except DatabaseError:  # no database or no schema yet
             return cls()
         caught_up = previous is not None and previous[0] == STATUS_OK and not previous[1]
-        known = cls(listings=listings, caught_up=caught_up)
+        known = cls(refresh=refresh, listings=listings, caught_up=caught_up)
         known.shortcuts = caught_up and site.stop_after_known_pages > 0
-        for news_id, url, canonical, etag, modified, published, first, checked, maybe in rows:
+        for news_id, url, canonical in rows:
             known.ids.add(news_id)
             known.urls.update(url_key(u) for u in (url, canonical) if u)
-            if not (maybe and url):
-                continue
-            first_seen = parse_iso(first)
-            if first_seen and is_due(
-                parse_iso(published), first_seen, parse_iso(checked), now, site.recheck
-            ):
-                known.refresh.append(RefreshTarget(news_id, url, etag, modified))
         return known
 
     def knows(self, url: str, id_pattern: str | None) -> bool:
         news_id = news_id_from_url(url, id_pattern)
         return (news_id is not None and news_id in self.ids) or url_key(url) in self.urls
+
+
+def due_rechecks(conn: sqlite3.Connection, site: SiteConfig, now: datetime) -> list[RefreshTarget]:
+    """The site's stored articles whose re-check is due now (`run` at a crawl's start,
+    `enqueue` at a round's)."""
+    if not site.recheck:
+        return []
+    return [
+        RefreshTarget(news_id, url, etag, modified)
+        for news_id, url, etag, modified, published, first, checked in read.recheck_candidates(
+            conn, site.name, max(site.recheck)
+        )
+        if url
+        and (first_seen := parse_iso(first))
+        and is_due(parse_iso(published), first_seen, parse_iso(checked), now, site.recheck)
+    ]
 
 
 def url_key(url: str) -> str:

@@ -26,9 +26,10 @@ from newsspider.cluster.queues import LeaseQueue, reclaim_expired
 from newsspider.cluster.rounds import open_round
 from newsspider.cluster.worker import worker_spider_class
 from newsspider.config import SiteConfig
-from newsspider.db import Database
+from newsspider.db import Database, read
 from newsspider.db.crawlstate import mark_checked
-from newsspider.incremental import KnownArticles, refresh_request
+from newsspider.errors import DatabaseError
+from newsspider.incremental import RefreshTarget, due_rechecks, refresh_request
 from newsspider.spiders import spider_class_for
 
 
@@ -77,12 +78,20 @@ def _enqueue_site(
         if request.dont_filter or not dupefilter.request_seen(request)
     ]
     now = datetime.now(UTC)
-    due = KnownArticles.load(db_path, site, now, run_id=None).refresh
+    due = _due_rechecks(db_path, site, now)
     rechecks = [refresh_request(spider, target) for target in due]
     open_round(server, keys, name, [queue.encode(r) for r in [*starts, *rechecks]])
     if due:  # marked once queued: a failure between the two re-checks twice, never not at all
         _mark_checked(db_path, site.name, [target.news_id for target in due], now)
     return EnqueueResult(name, len(starts), queued, in_flight, reclaimed, len(rechecks))
+
+
+def _due_rechecks(db_path: str, site: SiteConfig, now: datetime) -> list[RefreshTarget]:
+    try:
+        with read.reading(db_path) as conn:
+            return due_rechecks(conn, site, now)
+    except DatabaseError:  # no database yet: nothing stored to re-check
+        return []
 
 
 def _mark_checked(db_path: str, site: str, news_ids: list[str], now: datetime) -> None:

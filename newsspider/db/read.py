@@ -278,24 +278,27 @@ def _json_counts(text: str | None) -> dict[str, int]:
 # Known articles and listings ----------------------------------------------------
 
 
-def known_articles(
-    conn: sqlite3.Connection, site: str, last_step: int | None
+def known_articles(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]:
+    """The site's articles as a crawl recognises them: news_id, url, canonical_url."""
+    sql = "SELECT news_id, url, canonical_url FROM articles WHERE site = ?"
+    return conn.execute(sql, (site,)).fetchall()
+
+
+def recheck_candidates(
+    conn: sqlite3.Connection, site: str, last_step: int
 ) -> list[tuple[Any, ...]]:
-    """The site's articles: news_id, url, canonical_url, http_etag, http_last_modified,
-    published, first_seen, last_checked, and whether a re-check may still be due: its last
-    check (else its first fetch) came before its last step, `last_step` seconds after its
-    date (else its first fetch). Only those need `recheck.is_due`: on a long history, the
-    others are almost all (a second's slack keeps the test a superset of `is_due`'s)."""
-    may_be_due = (
-        "coalesce(julianday(coalesce(last_checked, first_seen)) < "
+    """news_id, url, http_etag, http_last_modified, published, first_seen and last_checked
+    of the site's articles whose last check (else first fetch) came before their last step,
+    `last_step` seconds after their date (else their first fetch): on a long history, a few
+    of them. A superset of those `recheck.is_due` takes (a second's slack; an unreadable
+    date is kept), tested there."""
+    sql = (
+        "SELECT news_id, url, http_etag, http_last_modified, published, first_seen, "
+        "last_checked FROM articles WHERE site = ? AND url IS NOT NULL "
+        "AND coalesce(julianday(coalesce(last_checked, first_seen)) < "
         "julianday(coalesce(published, first_seen)) + (? + 1) / 86400.0, 1)"
     )
-    return conn.execute(
-        "SELECT news_id, url, canonical_url, http_etag, http_last_modified, "
-        f"published, first_seen, last_checked, {may_be_due if last_step is not None else 0} "
-        "FROM articles WHERE site = ?",
-        (last_step, site) if last_step is not None else (site,),
-    ).fetchall()
+    return conn.execute(sql, (site, last_step)).fetchall()
 
 
 def listing_states(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]:

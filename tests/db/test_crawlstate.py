@@ -133,7 +133,7 @@ def test_version_3_database_is_upgraded_in_place(tmp_path):
 
 
 def test_the_due_prefilter_of_a_long_history_loses_no_due_article(tmp_path):
-    """`known_articles` flags the rows that may be due in SQL; the refresh list must be
+    """`recheck_candidates` picks the rows that may be due in SQL; the refresh list must be
     exactly what `is_due` over every row gives, on random dates, nulls and checks."""
     rng = random.Random(7)
     now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
