@@ -112,7 +112,7 @@ def due_rechecks(conn: sqlite3.Connection, site: SiteConfig, now: datetime) -> l
     return [
         RefreshTarget(news_id, url, etag, modified)
         for news_id, url, etag, modified, published, first, checked in read.recheck_candidates(
-            conn, site.name, max(site.recheck)
+            conn, site.name, max(site.recheck), now
         )
         if url
         and (first_seen := parse_iso(first))

@@ -285,20 +285,23 @@ def known_articles(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]
 
 
 def recheck_candidates(
-    conn: sqlite3.Connection, site: str, last_step: int
+    conn: sqlite3.Connection, site: str, last_step: int, now: datetime
 ) -> list[tuple[Any, ...]]:
     """news_id, url, http_etag, http_last_modified, published, first_seen and last_checked
-    of the site's articles whose last check (else first fetch) came before their last step,
-    `last_step` seconds after their date (else their first fetch): on a long history, a few
-    of them. A superset of those `recheck.is_due` takes (a second's slack; an unreadable
-    date is kept), tested there."""
+    of the site's articles that may be due for a re-check: dated (else first fetched) within
+    two last steps of `now` (a step is taken at most one last step late), and last checked
+    (else first fetched) before their last step. Found through the feed index's date, so a
+    long history costs nothing; a superset of what `recheck.is_due` takes (a second's slack;
+    an unreadable date is kept), tested there."""
     sql = (
         "SELECT news_id, url, http_etag, http_last_modified, published, first_seen, "
-        "last_checked FROM articles WHERE site = ? AND url IS NOT NULL "
-        "AND coalesce(julianday(coalesce(last_checked, first_seen)) < "
-        "julianday(coalesce(published, first_seen)) + (? + 1) / 86400.0, 1)"
+        f"last_checked FROM articles WHERE site = ? AND {SORT_DATE} > julianday(?) - ? "
+        "AND url IS NOT NULL AND coalesce(julianday(coalesce(last_checked, first_seen)) < "
+        "julianday(coalesce(published, first_seen)) + ?, 1)"
     )
-    return conn.execute(sql, (site, last_step)).fetchall()
+    step_days = (last_step + 1) / 86400
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return conn.execute(sql, (site, stamp, 2 * step_days, step_days)).fetchall()
 
 
 def listing_states(conn: sqlite3.Connection, site: str) -> list[tuple[Any, ...]]:

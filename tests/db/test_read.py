@@ -81,6 +81,9 @@ READS = {
     "last_starts": lambda conn: read.last_starts(conn, list(SITES)),
     "previous_run": lambda conn: read.previous_run(conn, "alpha", None),
     "new_since": lambda conn: read.new_since(conn, "alpha", datetime.now(UTC) - timedelta(days=3)),
+    "recheck_candidates": lambda conn: read.recheck_candidates(
+        conn, "alpha", 3 * 86400, datetime.now(UTC)
+    ),
 }
 
 
