@@ -10,7 +10,11 @@ from newsspider.commands import EXIT_OK, load_selected_config, seconds
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    enqueue = add("enqueue", cmd_enqueue, "cluster: start a crawl round of the due sites")
+    enqueue = add(
+        "enqueue",
+        cmd_enqueue,
+        "cluster: start a crawl round of the due sites, re-checks due in --db",
+    )
     enqueue.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
     enqueue.add_argument(
         "--wait",
